@@ -1,0 +1,11 @@
+"""OpenOCD's command set, one module per subsystem; each has `register(session)`."""
+from __future__ import annotations
+
+from importlib import import_module
+
+MODULES = ("core",)
+
+
+def register_all(session) -> None:
+    for name in MODULES:
+        import_module(f"{__name__}.{name}").register(session)

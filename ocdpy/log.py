@@ -1,0 +1,57 @@
+"""OpenOCD-style log lines (`Info : `, `Warn : `, `Error: `, `Debug: `) with `-d` levels and `-l` output."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+ERROR, WARNING, INFO, DEBUG = 0, 1, 2, 3
+_PREFIX = {ERROR: "Error: ", WARNING: "Warn : ", INFO: "Info : ", DEBUG: "Debug: "}
+
+
+class Log:
+    """Where log lines go and which are shown; one per session."""
+
+    def __init__(self, level: int = INFO, stream: TextIO | None = None) -> None:
+        self.level = level
+        self.stream = stream
+
+    def _out(self) -> TextIO:
+        return self.stream if self.stream is not None else sys.stderr
+
+    def write(self, text: str) -> None:
+        """Text with no newline added (`echo -n`)."""
+        out = self._out()
+        out.write(text)
+        out.flush()
+
+    def emit(self, level: int, message: str) -> None:
+        if level <= self.level:
+            self.user(_PREFIX[level] + message)
+
+    def user(self, message: str) -> None:
+        """An unprefixed line that is always shown (OpenOCD's LOG_USER: `echo`, banners)."""
+        out = self._out()
+        out.write(message + "\n")
+        out.flush()
+
+    def error(self, message: str) -> None:
+        self.emit(ERROR, message)
+
+    def warning(self, message: str) -> None:
+        self.emit(WARNING, message)
+
+    def info(self, message: str) -> None:
+        self.emit(INFO, message)
+
+    def debug(self, message: str) -> None:
+        self.emit(DEBUG, message)
+
+    def redirect(self, path: str) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        self.stream = open(path, "a", encoding="latin-1", errors="replace")
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None

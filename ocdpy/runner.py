@@ -1,0 +1,70 @@
+"""Run the -f/-c steps of a command line in one Session and turn the outcome into an exit status."""
+from __future__ import annotations
+
+import sys
+
+from .errors import ShutdownRequest
+from .log import Log
+from .session import Session
+from .tcl.errors import TclControl, TclError, TclExit
+from .tcl.runner import format_error
+
+COMMAND_LINE = "command line"
+
+
+def report(log: Log, e: TclError) -> None:
+    """OpenOCD-style: `Error: msg` for -c commands; `file:line: Error: msg` and the proc chain for scripts."""
+    if not e.located or e.file == COMMAND_LINE:
+        lines = [f"Error: {e.result}"]
+        lines += [f"in procedure '{p}' called at file \"{f}\", line {n}" for p, f, n in reversed(e.trace)
+                  if f != COMMAND_LINE]
+    else:
+        lines = format_error(e).splitlines()
+    for line in lines:
+        log.user(line)
+
+
+def run_session(opts: dict) -> int:
+    log = Log()
+    if opts["debug"] is not None:
+        log.level = min(opts["debug"], 3)
+    try:
+        if opts["log"]:
+            log.redirect(opts["log"])
+        session = Session(log)
+    except OSError as e:
+        sys.stderr.write(f"Error: cannot open log file {opts['log']}: {e.strerror}\n")
+        return 1
+    for d in opts["search"]:
+        session.add_search_dir(d)
+    status = 0
+    try:
+        for flag, value in opts["steps"]:
+            if flag == "-f":
+                session.source(value)
+            else:
+                session.command(value, COMMAND_LINE)
+    except ShutdownRequest as s:
+        status = s.status
+    except TclExit as e:
+        status = e.status
+    except TclError as e:
+        report(log, e)
+        status = 1
+    except TclControl as c:
+        log.user(f"Error: unexpected \"{c.code}\" completion code")
+        status = 1
+    except RecursionError:
+        log.user("Error: Too many nested calls. Infinite recursion?")
+        status = 1
+    except KeyboardInterrupt:
+        status = 130
+    except Exception as e:  # a bug in ocdpy: say so plainly, traceback only at -d3
+        if log.level >= 3:
+            import traceback
+            traceback.print_exc()
+        log.user(f"Error: internal error in ocdpy: {type(e).__name__}: {e} (run with -d3 for details)")
+        status = 1
+    session.interp.flush()
+    log.close()
+    return status
