@@ -306,6 +306,9 @@ def sub(a, b):
 
 
 def mul(a, b):
+    if type(a) is int and type(b) is int:
+        r = a * b
+        return r if -WIDE_SIGN <= r < WIDE_SIGN else wrap(r)
     a, b = _num(a, "*"), _num(b, "*")
     if type(a) is int and type(b) is int:
         return wrap(a * b)

@@ -14,6 +14,7 @@ from . import parser
 from .errors import (BREAK, CONTINUE, ERROR, OK, RETURN, TclBreak, TclContinue, TclControl, TclError,
                      TclReturn, TclTailcall, wrong_args)
 from .lexer import TclParseError
+from .expr import compile_expr
 from .parser import CAT, CMD, EXP, LIT, VAR, VARIDX, Script
 from .values import to_dict, to_list, to_str
 
@@ -140,6 +141,7 @@ class Interp:
         self.safe = False  # when True, commands that touch host files refuse to run
         from .builtins import register_all
         register_all(self)
+        self.builtin_expr = self.commands["expr"]
 
     # -- commands ---------------------------------------------------------------
     def register(self, name: str, fn: CommandFn) -> None:
@@ -225,11 +227,13 @@ class Interp:
     def setvar(self, name: str, value):
         vars_ = self.frame.vars
         v = vars_.get(name, _MISSING)
-        if v is _MISSING or type(v) is Link or name.endswith(")") or name.startswith("::"):
-            base, key = split_array_name(name)
-            if key is not None:
-                return self.set_element(base, key, value)
-            vars_, name = self._resolve(*self._vars_for(name))
+        if v is not _MISSING and type(v) is not Link:  # an existing plain variable: the common case
+            vars_[name] = value
+            return value
+        base, key = split_array_name(name)
+        if key is not None:
+            return self.set_element(base, key, value)
+        vars_, name = self._resolve(*self._vars_for(name))
         vars_[name] = value
         return value
 
@@ -374,14 +378,27 @@ class Interp:
             if k == LIT:
                 argv.append(w[1])
             elif k == VAR:
-                argv.append(self.getvar(w[1]))
+                v = self.frame.vars.get(w[1], _MISSING)
+                argv.append(v if v is not _MISSING and type(v) is not Link else self.getvar(w[1]))
             elif k == CMD:
-                argv.append(self.eval_script(w[1], loc))
+                argv.append(self.eval_cmdsub(w[1], loc))
             elif k == EXP:
                 argv.extend(to_list(self.subst_word(w[1], loc)))
             else:
                 argv.append(self.subst_word(w, loc))
         return argv
+
+    def eval_cmdsub(self, script: Script, loc: tuple):
+        """`[...]`; `[expr {...}]` goes straight to the compiled expression while `expr` is the builtin."""
+        if script.expr is not None and self.commands.get("expr") is self.builtin_expr:
+            self.cur_loc = loc
+            try:
+                return compile_expr(script.expr)(self)
+            except TclError as e:
+                if not e.located:
+                    e.file, e.line, e.located = loc[0], loc[1] + script.cmds[0].line - 1, True
+                raise
+        return self.eval_script(script, loc)
 
     def subst_word(self, w, loc: tuple):
         k = w[0]
@@ -390,7 +407,7 @@ class Interp:
         if k == VAR:
             return self.getvar(w[1])
         if k == CMD:
-            return self.eval_script(w[1], loc)
+            return self.eval_cmdsub(w[1], loc)
         if k == VARIDX:
             return self.get_element(w[1], self.subst_word(w[2], loc))
         if k == CAT:

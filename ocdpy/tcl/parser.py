@@ -32,10 +32,14 @@ class Command:
 
 
 class Script:
-    __slots__ = ("cmds",)
+    """Compiled commands; `expr` holds the expression text when the script is just `expr {...}`."""
+
+    __slots__ = ("cmds", "expr")
 
     def __init__(self, cmds: tuple) -> None:
         self.cmds = cmds
+        lit = cmds[0].literal if len(cmds) == 1 else None
+        self.expr = lit[1] if lit is not None and len(lit) == 2 and lit[0] == "expr" else None
 
 
 def _concat(parts: list, line: int) -> tuple:

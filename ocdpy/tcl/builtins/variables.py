@@ -44,6 +44,12 @@ def _int_arg(value, what: str) -> int:
 
 
 def cmd_incr(interp, argv):
+    if len(argv) == 2:  # fast path: `incr i` on a plain integer variable
+        vars_ = interp.frame.vars
+        old = vars_.get(argv[1])
+        if type(old) is int and old < (1 << 63) - 1:
+            vars_[argv[1]] = old + 1
+            return old + 1
     check_args(argv, 1, 2, "varName ?increment?")
     name = to_str(argv[1])
     step = _int_arg(argv[2], "expression ") if len(argv) > 2 else 1
