@@ -332,7 +332,7 @@ def div(a, b):
 def mod(a, b):
     a, b = _int(a), _int(b)
     if b == 0:
-        raise TclError("Division by zero")
+        raise TclError("0")  # sic: Jim 0.81 reports a zero modulus with the bare message "0"
     return wrap(a % b)
 
 

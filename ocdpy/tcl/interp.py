@@ -16,7 +16,7 @@ from .errors import (BREAK, CONTINUE, ERROR, OK, RETURN, TclBreak, TclContinue, 
 from .lexer import TclParseError
 from .expr import compile_expr
 from .parser import CAT, CMD, EXP, LIT, VAR, VARIDX, Script
-from .values import to_dict, to_list, to_str
+from .values import remove_key, to_dict, to_list, to_str
 
 _MISSING = object()
 NO_DEFAULT = _MISSING  # a proc parameter without a default value
@@ -138,6 +138,7 @@ class Interp:
         self.depth = 0
         self.max_depth = 1000
         self.channels = {"stdout": sys.stdout, "stderr": sys.stderr}
+        self.last_trace: list = []  # Jim's `info stacktrace`: where the last caught error came from
         self.safe = False  # when True, commands that touch host files refuse to run
         from .builtins import register_all
         register_all(self)
@@ -239,24 +240,21 @@ class Interp:
 
     def set_element(self, name: str, key: str, value):
         vars_, name2 = self._resolve(*self._vars_for(name))
-        old = vars_.get(name2, _MISSING)
-        if old is _MISSING:
-            d = {}
-        else:
-            d = self.owned_dict(old, vars_, name2)
+        try:
+            d = self.owned_dict(vars_, name2) if name2 in vars_ else {}
+        except TclError:
+            raise TclError(f'can\'t set "{name}({key})": variable isn\'t array') from None
         d[key] = value
         vars_[name2] = d
         return value
 
     @staticmethod
-    def owned_dict(value, vars_: dict, name: str) -> dict:
-        """A dict this variable alone holds, safe to mutate in place (copy on write)."""
-        if type(value) is dict and sys.getrefcount(value) <= 3:
+    def owned_dict(vars_: dict, name: str) -> dict:
+        """The variable's dict, mutable in place when the variable alone holds it (copy on write)."""
+        value = vars_[name]
+        if type(value) is dict and sys.getrefcount(value) <= 3:  # vars_, `value`, getrefcount's argument
             return value
-        try:
-            return dict(to_dict(value))
-        except TclError:
-            raise TclError(f'can\'t set "{name}": variable isn\'t array') from None
+        return dict(to_dict(value))
 
     def unsetvar(self, name: str, nocomplain: bool = False) -> None:
         base, key = split_array_name(name)
@@ -268,12 +266,12 @@ class Interp:
         if key is None:
             del vars_[name2]
             return
-        d = self.owned_dict(vars_[name2], vars_, name2)
+        d = self.owned_dict(vars_, name2)
         if key not in d:
             if nocomplain:
                 return
             raise TclError(f'can\'t unset "{name}": no such element in array')
-        del d[key]
+        remove_key(d, key)
         vars_[name2] = d
 
     def link(self, local: str, target_vars: dict, target: str) -> None:

@@ -302,6 +302,17 @@ def to_dict(v) -> dict:
     return d
 
 
+def remove_key(d: dict, key) -> None:
+    """Delete like Jim's hash table does: the last entry moves into the freed slot (visible in key order)."""
+    last = next(reversed(d))
+    if last == key:
+        del d[key]
+        return
+    items = [(last, d[last]) if k == key else (k, v) for k, v in d.items() if k != last]
+    d.clear()
+    d.update(items)
+
+
 def list_index(spec, length: int) -> int:
     """Resolve `end`, `end-N`, `N+M`, `N-M` index forms (Jim_GetIndex)."""
     if type(spec) is int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("control", "variables", "procs", "info", "io", "strings", "lists", "dicts", "regex", "formatting")
+MODULES = ("control", "variables", "procs", "info", "io", "strings", "lists", "dicts", "regex", "formatting", "jimext", "files")
 
 
 def register_all(interp) -> None:

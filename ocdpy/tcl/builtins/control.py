@@ -191,7 +191,8 @@ def cmd_catch(interp, argv):
         code = OK
     except TclError as e:
         code, result = ERROR, e.result
-        options = {"-code": ERROR, "-level": 0, "-errorinfo": error_trace(e), "-errorcode": e.errorcode}
+        interp.last_trace = error_trace(e)
+        options = {"-code": ERROR, "-level": 0, "-errorinfo": interp.last_trace, "-errorcode": e.errorcode}
     except TclReturn as r:
         code, result = RETURN, r.value
         options = {"-code": r.code, "-level": r.level}

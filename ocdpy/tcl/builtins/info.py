@@ -128,10 +128,32 @@ def info_returncodes(interp, argv):
     return [x for name, code in CODE_NAMES.items() for x in (code, name)]
 
 
+def info_source(interp, argv):
+    check_args(argv, 2, 4, "source ?filename line?")
+    if len(argv) > 3:
+        return argv[2]
+    cmd = interp.cur_cmd
+    if cmd is not None and any(w[1] is argv[2] for w in cmd.words):
+        file, line = interp.loc_of(argv[2])
+        return [file, line]
+    return []
+
+
+def info_stacktrace(interp, argv):
+    check_args(argv, 1, 1, "")
+    return list(interp.last_trace)
+
+
+def info_nameofexecutable(interp, argv):
+    import sys
+    return sys.executable
+
+
 TABLE = {"exists": info_exists, "commands": info_commands, "procs": info_procs, "body": info_body,
          "args": info_args, "level": info_level, "frame": info_frame, "script": info_script,
          "version": info_version, "patchlevel": info_version, "vars": info_vars, "locals": info_locals,
-         "globals": info_globals, "complete": info_complete, "returncodes": info_returncodes}
+         "globals": info_globals, "complete": info_complete, "returncodes": info_returncodes,
+         "source": info_source, "stacktrace": info_stacktrace, "nameofexecutable": info_nameofexecutable}
 JIM_SUBCOMMANDS = ["alias", "args", "body", "channels", "commands", "complete", "exists", "frame", "globals",
                    "hostname", "level", "locals", "nameofexecutable", "patchlevel", "procs", "references",
                    "returncodes", "script", "source", "stacktrace", "statics", "vars", "version"]
