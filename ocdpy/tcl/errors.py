@@ -39,13 +39,13 @@ class TclControl(Exception):
 
 
 class TclBreak(TclControl):
-    def __init__(self) -> None:
-        super().__init__(BREAK)
+    def __init__(self, value="") -> None:
+        super().__init__(BREAK, value)
 
 
 class TclContinue(TclControl):
-    def __init__(self) -> None:
-        super().__init__(CONTINUE)
+    def __init__(self, value="") -> None:
+        super().__init__(CONTINUE, value)
 
 
 class TclReturn(TclControl):

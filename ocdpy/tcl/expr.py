@@ -245,6 +245,8 @@ def compile_expr(text: str):
         raise
     except UnexpectedInput as e:
         if getattr(e, "token", None) is not None and e.token.type == "$END":
+            if text.count("(") > text.count(")"):
+                raise TclError("missing close parenthesis") from None
             raise TclError(f'syntax error in expression "{text}": premature end of expression') from None
         if getattr(e, "token", None) is not None and e.token.type in ("NUMBER", "OPERAND", "WORD", "FUNC"):
             raise TclError(f'missing operator in expression: "{text}"') from None

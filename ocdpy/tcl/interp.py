@@ -24,13 +24,13 @@ CommandFn = Callable[["Interp", list], object]
 
 
 class Link:
-    """A variable that lives in another frame (upvar, global)."""
+    """A variable that lives in another frame (upvar, global), possibly an array element there."""
 
-    __slots__ = ("vars", "name")
+    __slots__ = ("vars", "name", "key")
 
     def __init__(self, vars_: dict, name: str) -> None:
         self.vars = vars_
-        self.name = name
+        self.name, self.key = split_array_name(name)
 
 
 class Frame:
@@ -62,59 +62,64 @@ def split_array_name(name: str) -> tuple[str, str | None]:
 
 
 class Proc:
-    """A procedure defined by `proc`, `lambda` or `apply`."""
+    """A procedure defined by `proc`, `lambda` or `apply`; `statics` persist across calls."""
 
-    __slots__ = ("name", "params", "body", "loc", "_script", "usage")
+    __slots__ = ("name", "params", "body", "loc", "_script", "statics", "required")
 
-    def __init__(self, name: str, params: list, body, loc: tuple) -> None:
+    def __init__(self, name: str, params: list, body, loc: tuple, statics: dict | None = None) -> None:
         self.name = name
         self.params = [self._param(p) for p in params]
+        self.required = sum(1 for n, d in self.params if d is _MISSING and n != "args")
         self.body = body
         self.loc = loc
+        self.statics = statics
         self._script: Script | None = None
-        self.usage = self._usage()
 
     @staticmethod
     def _param(p) -> tuple:
         parts = to_list(p)
-        if len(parts) == 1:
-            return (to_str(parts[0]), _MISSING)
-        if len(parts) == 2:
-            return (to_str(parts[0]), parts[1])
-        raise TclError(f'too many fields in argument specifier "{to_str(p)}"')
+        if len(parts) > 2:
+            raise TclError(f'too many fields in argument specifier "{to_str(p)}"')
+        if not parts or not to_str(parts[0]):
+            raise TclError("argument with no name")
+        return (to_str(parts[0]), parts[1] if len(parts) == 2 else _MISSING)
 
-    def _usage(self) -> str:
-        words = [self.name]
-        for i, (name, default) in enumerate(self.params):
-            if name == "args" and i == len(self.params) - 1:
+    def usage(self, name: str) -> str:
+        words = [name]
+        for pname, default in self.params:
+            if pname == "args":
                 words.append("?arg ...?")
             elif default is _MISSING:
-                words.append(name)
+                words.append(pname)
             else:
-                words.append(f"?{name}?")
+                words.append(f"?{pname}?")
         return " ".join(words)
 
     def bind(self, frame_vars: dict, argv: list, usage_name: str) -> None:
-        params = self.params
+        """Jim's order: required parameters first, then optional ones left to right, then `args`."""
         nargs = len(argv) - 1
-        has_args = bool(params) and params[-1][0] == "args"
-        fixed = params[:-1] if has_args else params
-        required = sum(1 for _, d in fixed if d is _MISSING)
-        if nargs < required or (not has_args and nargs > len(fixed)):
-            usage = self.usage if usage_name == self.name else usage_name + self.usage[len(self.name):]
-            raise wrong_args(usage)
-        optional_left = nargs - required
+        spare = nargs - self.required
+        has_args = any(n == "args" for n, _ in self.params)
+        if spare < 0 or (not has_args and spare > len(self.params) - self.required):
+            raise wrong_args(self.usage(usage_name))
         i = 1
-        for name, default in fixed:
-            if default is _MISSING or optional_left > 0:
-                if default is not _MISSING:
-                    optional_left -= 1
-                frame_vars[name] = argv[i]
+        for pname, default in self.params:
+            if pname == "args":
+                frame_vars["args"] = list(argv[i:i + spare])
+                i += spare
+                spare = 0
+            elif default is _MISSING:
+                frame_vars[pname] = argv[i]
                 i += 1
+            elif spare > 0:
+                frame_vars[pname] = argv[i]
+                i += 1
+                spare -= 1
             else:
-                frame_vars[name] = default
-        if has_args:
-            frame_vars["args"] = list(argv[i:])
+                frame_vars[pname] = default
+        if self.statics:
+            for sname in self.statics:
+                frame_vars[sname] = Link(self.statics, sname)
 
     def __call__(self, interp: "Interp", argv: list):
         return interp.call_proc(self, argv)
@@ -178,30 +183,54 @@ class Interp:
                 pass
 
     # -- variables -------------------------------------------------------------
-    def _vars_for(self, name: str) -> tuple[dict, str]:
-        if name.startswith("::"):
-            return self.global_frame.vars, name.lstrip(":")
-        return self.frame.vars, name
-
-    def _resolve(self, vars_: dict, name: str) -> tuple[dict, str]:
-        v = vars_.get(name, _MISSING)
-        while type(v) is Link:
-            vars_, name = v.vars, v.name
-            v = vars_.get(name, _MISSING)
-        return vars_, name
+    def _locate(self, name: str) -> tuple[dict, str, str | None]:
+        """Follow upvar/global links: the dict holding the variable, its name there, and an array key."""
+        base, key = split_array_name(name)
+        if base.startswith("::"):
+            vars_, base = self.global_frame.vars, base.lstrip(":")
+        else:
+            vars_ = self.frame.vars
+        while True:
+            v = vars_.get(base, _MISSING)
+            if type(v) is not Link:
+                return vars_, base, key
+            vars_, base = v.vars, v.name
+            if v.key is not None:
+                key = v.key
 
     def getvar(self, name: str):
         v = self.frame.vars.get(name, _MISSING)
         if type(v) is not Link and v is not _MISSING:
             return v
-        base, key = split_array_name(name)
-        if key is not None:
-            return self.get_element(base, key)
-        vars_, name2 = self._resolve(*self._vars_for(name))
-        v = vars_.get(name2, _MISSING)
+        vars_, base, key = self._locate(name)
+        v = vars_.get(base, _MISSING)
+        if v is _MISSING:
+            raise TclError(f'can\'t read "{name if key is None else split_array_name(name)[0]}": no such variable')
+        if key is None:
+            return v
+        return self._element(v, key, name)
+
+    def get_element(self, name: str, key):
+        """`$name(key)`: the element of an array (a dict) variable."""
+        vars_, base, outer = self._locate(name)
+        v = vars_.get(base, _MISSING)
+        key = to_str(key)
         if v is _MISSING:
             raise TclError(f'can\'t read "{name}": no such variable')
-        return v
+        if outer is not None:  # `name` is itself linked to an element
+            v = self._element(v, outer, name)
+        return self._element(v, key, f"{name}({key})")
+
+    @staticmethod
+    def _element(container, key: str, shown: str):
+        try:
+            d = to_dict(container)
+        except TclError:
+            raise TclError(f'can\'t read "{shown}": variable isn\'t array') from None
+        val = d.get(key, _MISSING)
+        if val is _MISSING:
+            raise TclError(f'can\'t read "{shown}": no such element in array')
+        return val
 
     def var_exists(self, name: str) -> bool:
         try:
@@ -210,69 +239,62 @@ class Interp:
         except TclError:
             return False
 
-    def get_element(self, name: str, key):
-        vars_, name2 = self._resolve(*self._vars_for(name))
-        v = vars_.get(name2, _MISSING)
-        key = to_str(key)
-        if v is _MISSING:
-            raise TclError(f'can\'t read "{name}({key})": no such variable')
-        try:
-            d = to_dict(v)
-        except TclError:
-            raise TclError(f'can\'t read "{name}({key})": variable isn\'t array') from None
-        val = d.get(key, _MISSING)
-        if val is _MISSING:
-            raise TclError(f'can\'t read "{name}({key})": no such element in array')
-        return val
-
     def setvar(self, name: str, value):
         vars_ = self.frame.vars
         v = vars_.get(name, _MISSING)
         if v is not _MISSING and type(v) is not Link:  # an existing plain variable: the common case
             vars_[name] = value
             return value
-        base, key = split_array_name(name)
-        if key is not None:
-            return self.set_element(base, key, value)
-        vars_, name = self._resolve(*self._vars_for(name))
-        vars_[name] = value
+        vars_, base, key = self._locate(name)
+        if key is None:
+            vars_[base] = value
+        else:
+            self._owned_array(vars_, base, name)[key] = value
         return value
 
-    def set_element(self, name: str, key: str, value):
-        vars_, name2 = self._resolve(*self._vars_for(name))
-        try:
-            d = self.owned_dict(vars_, name2) if name2 in vars_ else {}
-        except TclError:
-            raise TclError(f'can\'t set "{name}({key})": variable isn\'t array') from None
-        d[key] = value
-        vars_[name2] = d
-        return value
-
-    @staticmethod
-    def owned_dict(vars_: dict, name: str) -> dict:
-        """The variable's dict, mutable in place when the variable alone holds it (copy on write)."""
-        value = vars_[name]
+    def _owned_array(self, vars_: dict, base: str, shown: str) -> dict:
+        """The array's dict, stored back in its variable and safe to change in place."""
+        value = vars_.get(base, _MISSING)
         if type(value) is dict and sys.getrefcount(value) <= 3:  # vars_, `value`, getrefcount's argument
             return value
-        return dict(to_dict(value))
+        try:
+            d = {} if value is _MISSING else dict(to_dict(value))
+        except TclError:
+            raise TclError(f'can\'t set "{shown}": variable isn\'t array') from None
+        vars_[base] = d
+        return d
+
+    def owned_value(self, name: str, kind: type):
+        """The variable's value as a `kind` (list or dict) that it alone holds, to change in place.
+
+        Copy on write: the stored object is reused only when the variable is its sole holder, which
+        keeps `lappend` or `dict set` in a loop linear. An unset variable starts empty.
+        """
+        convert = to_list if kind is list else to_dict
+        vars_, base, key = self._locate(name)
+        holder, slot = (vars_, base) if key is None else (self._owned_array(vars_, base, name), key)
+        value = holder.get(slot, _MISSING)
+        if type(value) is kind and sys.getrefcount(value) <= 3:
+            return value
+        fresh = kind() if value is _MISSING else kind(convert(value))
+        holder[slot] = fresh
+        return fresh
 
     def unsetvar(self, name: str, nocomplain: bool = False) -> None:
-        base, key = split_array_name(name)
-        vars_, name2 = self._resolve(*self._vars_for(base))
-        if name2 not in vars_:
+        vars_, base, key = self._locate(name)
+        if base not in vars_:
             if nocomplain:
                 return
             raise TclError(f'can\'t unset "{name}": no such variable')
         if key is None:
-            del vars_[name2]
+            del vars_[base]
             return
-        d = self.owned_dict(vars_, name2)
+        d = self._owned_array(vars_, base, name)
         if key not in d:
             if nocomplain:
                 return
             raise TclError(f'can\'t unset "{name}": no such element in array')
         remove_key(d, key)
-        vars_[name2] = d
 
     def link(self, local: str, target_vars: dict, target: str) -> None:
         """Make `local` in the current frame an alias of `target` in `target_vars`."""
@@ -428,10 +450,6 @@ class Interp:
                 return self.eval_script(proc.script(), proc.loc)
             except TclReturn as r:
                 return self.finish_return(r)
-            except TclBreak:
-                raise TclError('invoked "break" outside of a loop') from None
-            except TclContinue:
-                raise TclError('invoked "continue" outside of a loop') from None
             except TclTailcall as t:
                 argv, name = t.argv, None
             finally:
@@ -479,7 +497,7 @@ def completion(code: int, value, options: dict | None = None):
     if code == RETURN:
         raise TclReturn(OK, value, 1)
     if code == BREAK:
-        raise TclBreak()
+        raise TclBreak(value)
     if code == CONTINUE:
-        raise TclContinue()
+        raise TclContinue(value)
     raise TclControl(code, value)

@@ -236,8 +236,8 @@ def parse_list(s: str) -> tuple:
         c = s[i]
         if c == "{":
             close = find_close_brace(s, i)
-            if close < 0:
-                raise TclError("unmatched open brace in list")
+            if close < 0:  # Jim is lenient: the rest of the text is the element
+                close = n
             items.append(s[i + 1:close])
             i = close + 1
         elif c == '"':
@@ -253,9 +253,7 @@ def parse_list(s: str) -> tuple:
                         j += 1
                     out.append(s[i:j])
                     i = j
-            if i >= n:
-                raise TclError("unmatched open quote in list")
-            i += 1
+            i += 1  # an unmatched quote runs to the end, as in Jim
             items.append("".join(out))
         else:
             out = []

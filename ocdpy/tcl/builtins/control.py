@@ -9,7 +9,7 @@ from ..expr import compile_expr
 from ..glob import glob_match
 from ..interp import completion
 from ..values import to_bool, to_int, to_list, to_str
-from ._args import check_args, match_option
+from ._args import check_args
 
 
 def condition(interp, value) -> bool:
@@ -230,9 +230,9 @@ def cmd_switch(interp, argv):
         i += 1
         if opt == "--":
             break
-        mode = match_option(opt, ["-exact", "-glob", "-regexp", "-command"], "option")
-        if mode == "-command":
-            raise TclError("switch -command is not supported")
+        if opt not in ("-exact", "-glob", "-regexp"):
+            raise TclError(f'bad option "{opt}": must be -exact, -glob, -regexp, -command procname or --')
+        mode = opt
     rest = argv[i:]
     if len(rest) < 2:
         raise wrong_args("switch ?options? string pattern body ... ?default body?")
@@ -242,7 +242,8 @@ def cmd_switch(interp, argv):
     else:
         pairs = rest[1:]
     if len(pairs) % 2:
-        raise TclError("extra switch pattern with no body")
+        raise wrong_args("switch ?options? string pattern body ... ?default body?   or   "
+                         "{pattern body ?pattern body ...?}")
     for k in range(0, len(pairs), 2):
         pattern = to_str(pairs[k])
         if (k == len(pairs) - 2 and pattern == "default") or _switch_match(mode, pattern, subject):

@@ -16,9 +16,27 @@ def cmd_proc(interp, argv):
         raise wrong_args("proc name arglist ?statics? body")
     name = to_str(argv[1])
     body = argv[-1]
+    statics = _statics(interp, argv[3]) if len(argv) == 5 else None
     interp.register(name.lstrip(":") if name.startswith("::") else name,
-                    Proc(name, list(to_list(argv[2])), body, interp.loc_of(body)))
+                    Proc(name, list(to_list(argv[2])), body, interp.loc_of(body), statics))
     return name
+
+
+def _statics(interp, spec) -> dict:
+    """Jim's static variables: `name` copies the caller's variable, `{name value}` gives a value."""
+    statics = {}
+    for item in to_list(spec):
+        parts = to_list(item)
+        if len(parts) == 2:
+            statics[to_str(parts[0])] = parts[1]
+        elif len(parts) == 1:
+            sname = to_str(parts[0])
+            if not interp.var_exists(sname):
+                raise TclError(f'variable for initialization of static "{sname}" not found in the local context')
+            statics[sname] = interp.getvar(sname)
+        else:
+            raise TclError(f'too many fields in static specifier "{to_str(item)}"')
+    return statics
 
 
 def cmd_rename(interp, argv):
@@ -42,7 +60,8 @@ def cmd_lambda(interp, argv):
         raise wrong_args("lambda arglist ?statics? body")
     name = f"<reference.<functio>.{next(_lambda_ids):020d}>"
     body = argv[-1]
-    interp.register(name, Proc(name, list(to_list(argv[1])), body, interp.loc_of(body)))
+    statics = _statics(interp, argv[2]) if len(argv) == 4 else None
+    interp.register(name, Proc(name, list(to_list(argv[1])), body, interp.loc_of(body), statics))
     return name
 
 
