@@ -33,8 +33,12 @@ _OPS = [
     ("%", "MULOP"), ("&", "BAND"), ("|", "BOR"), ("^", "BXOR"), ("!", "NOTOP"), ("~", "NOTOP"),
     ("?", "QMARK"), (":", "COLON"), ("(", "LPAR"), (")", "RPAR"), (",", "COMMA"),
 ]
-_WORD_OPS = {"eq": "STREQOP", "ne": "STREQOP", "in": "MEMBEROP", "ni": "MEMBEROP"}
-FUNCTIONS = ("abs", "double", "int", "round", "wide", "rand", "srand")
+_WORD_OPS = {"eq": "STREQOP", "ne": "STREQOP", "lt": "STREQOP", "gt": "STREQOP", "le": "STREQOP",
+             "ge": "STREQOP", "in": "MEMBEROP", "ni": "MEMBEROP"}
+_BOOLEAN_WORDS = frozenset(("true", "false", "yes", "no", "on", "off"))
+# math function -> (min args, max args), as Jim 0.81 is built here
+FUNCTIONS = {"abs": (1, 1), "double": (1, 1), "int": (1, 1), "round": (1, 1), "wide": (1, 1),
+             "rand": (0, 0), "srand": (1, 1)}
 
 
 class ExprSyntaxError(TclError):
@@ -58,8 +62,8 @@ def _tokens(text: str):
     i, n = 0, len(text)
     scanner = None
     while True:
-        while i < n and text[i] in " \t\n\r\f\v":
-            i += 1
+        while i < n and (text[i] in " \t\n\r\f\v" or text.startswith("\\\n", i)):
+            i += 2 if text[i] == "\\" else 1
         if i >= n:
             return
         c = text[i]
@@ -90,8 +94,10 @@ def _tokens(text: str):
                 yield Token("FUNC", name, m.start())
             elif name in ("Inf", "inf", "NaN", "nan"):
                 yield Token("NUMBER", name, m.start())
-            else:
+            elif name.lower() in _BOOLEAN_WORDS:
                 yield Token("WORD", name, m.start())
+            else:
+                raise _syntax(text)
         else:
             for op, kind in _OPS:
                 if text.startswith(op, i):
@@ -143,7 +149,7 @@ class _Source:
         self.text = text
 
 
-_BINOPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow_", "<<": "shl",
+_BINOPS = {"lt": "strlt", "gt": "strgt", "le": "strle", "ge": "strge", "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow_", "<<": "shl",
            ">>": "shr", "<<<": "rotl", ">>>": "rotr", "<": "lt", ">": "gt", "<=": "le", ">=": "ge",
            "==": "eq", "!=": "ne", "eq": "streq", "ne": "strne", "in": "in_", "ni": "ni", "&": "band",
            "|": "bor", "^": "bxor"}
@@ -190,6 +196,11 @@ class _CodeGen(Transformer):
         args = [a for a in items[2:-1] if a is not None and not isinstance(a, Token)]
         if name not in FUNCTIONS:
             raise ExprSyntaxError("unknown function")
+        low, high = FUNCTIONS[name]
+        if len(args) > high:
+            raise TclError("too many arguments for math function")
+        if len(args) < low:
+            raise TclError("too few arguments for math function")
         return f"F_{name}({', '.join(args)})"
 
     def binop(self, items):
@@ -240,14 +251,18 @@ def compile_expr(text: str):
             raise _syntax(text) from None
         raise
     except VisitError as e:
-        if isinstance(e.orig_exc, TclError):
+        if isinstance(e.orig_exc, ExprSyntaxError):
             raise _syntax(text) from None
+        if isinstance(e.orig_exc, TclError):
+            raise e.orig_exc from None
         raise
     except UnexpectedInput as e:
         if getattr(e, "token", None) is not None and e.token.type == "$END":
             if text.count("(") > text.count(")"):
                 raise TclError("missing close parenthesis") from None
             raise TclError(f'syntax error in expression "{text}": premature end of expression') from None
+        if getattr(e, "token", None) is not None and e.token.type == "COMMA":
+            raise TclError(f'unexpected comma in expression: "{text}"') from None
         if getattr(e, "token", None) is not None and e.token.type in ("NUMBER", "OPERAND", "WORD", "FUNC"):
             raise TclError(f'missing operator in expression: "{text}"') from None
         raise _syntax(text) from None
@@ -418,6 +433,22 @@ def streq(a, b):
 
 def strne(a, b):
     return 1 if to_str(a) != to_str(b) else 0
+
+
+def strlt(a, b):
+    return 1 if to_str(a) < to_str(b) else 0
+
+
+def strgt(a, b):
+    return 1 if to_str(a) > to_str(b) else 0
+
+
+def strle(a, b):
+    return 1 if to_str(a) <= to_str(b) else 0
+
+
+def strge(a, b):
+    return 1 if to_str(a) >= to_str(b) else 0
 
 
 def in_(a, b):

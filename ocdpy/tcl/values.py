@@ -329,12 +329,26 @@ def list_index(spec, length: int) -> int:
         if text[0] not in "+-":
             raise _bad_index(s)
     m = re.fullmatch(r"([+-]?\d+)(?:([+-])(\d+))?", text) if text else None
-    if not m:
-        raise _bad_index(s)
-    val = int(m.group(1))
-    if m.group(2):
-        val = val + int(m.group(3)) if m.group(2) == "+" else val - int(m.group(3))
-    return base + val
+    if m:
+        val = int(m.group(1))
+        if m.group(2):
+            val = val + int(m.group(3)) if m.group(2) == "+" else val - int(m.group(3))
+        return base + val
+    return base + _index_expr(s, text)
+
+
+def _index_expr(spec: str, text: str) -> int:
+    """Jim accepts an integer expression as an index (`2*3`, `end-1-1`), evaluated without substitution."""
+    if not text or "$" in text or "[" in text:
+        raise _bad_index(spec)
+    from .expr import compile_expr
+    try:
+        value = compile_expr(text)(None)
+    except TclError:
+        raise _bad_index(spec) from None
+    if type(value) is not int:
+        raise _bad_index(spec)
+    return value
 
 
 def _bad_index(s: str) -> TclError:

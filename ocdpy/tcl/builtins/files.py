@@ -1,6 +1,6 @@
-"""`file` (path and read-only queries: config scripts locate each other with `file dirname [info script]`) and `pwd`.
+"""`file` (paths, queries, mkdir/delete: config scripts locate each other with `file dirname [info script]`) and `pwd`.
 
-Nothing here writes to the host; queries that look at the file system refuse to run for network clients.
+Whatever looks at or changes the host's files refuses to run for network clients (`interp.safe`).
 """
 from __future__ import annotations
 
@@ -100,12 +100,48 @@ def file_type(interp, argv):
     raise TclError(f'could not read "{name}": No such file or directory')
 
 
+def _host_change(interp, what: str) -> None:
+    if interp.safe:
+        raise TclError(f"file {what} is not allowed from a network client")
+
+
+def file_mkdir(interp, argv):
+    _host_change(interp, "mkdir")
+    for name in argv[2:]:
+        try:
+            os.makedirs(host_path(to_str(name)), exist_ok=True)
+        except OSError as e:
+            raise TclError(f'can\'t create directory "{to_str(name)}": {e.strerror}') from None
+    return ""
+
+
+def file_delete(interp, argv):
+    _host_change(interp, "delete")
+    names = [to_str(a) for a in argv[2:]]
+    force = bool(names) and names[0] == "-force"
+    for name in names[1:] if force or (names and names[0] == "--") else names:
+        path = host_path(name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                if force:
+                    import shutil
+                    shutil.rmtree(path)
+                else:
+                    os.rmdir(path)
+            elif os.path.lexists(path):
+                os.remove(path)
+        except OSError as e:
+            raise TclError(f'error deleting "{name}": {e.strerror}') from None
+    return ""
+
+
 FILE = {"dirname": file_dirname, "tail": file_tail, "extension": file_extension, "rootname": file_rootname,
         "join": file_join, "split": file_split, "normalize": file_normalize,
         "exists": _query(os.path.exists), "isfile": _query(os.path.isfile),
         "isdirectory": _query(os.path.isdir), "readable": _query(lambda p: os.access(p, os.R_OK)),
         "writable": _query(lambda p: os.access(p, os.W_OK)), "executable": _query(lambda p: os.access(p, os.X_OK)),
-        "size": file_size, "mtime": file_mtime, "type": file_type}
+        "size": file_size, "mtime": file_mtime, "type": file_type,
+        "mkdir": file_mkdir, "delete": file_delete}
 
 
 def cmd_pwd(interp, argv):

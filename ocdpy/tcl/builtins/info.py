@@ -1,7 +1,7 @@
 """`info`: introspection of variables, commands, procs and the call stack."""
 from __future__ import annotations
 
-from ..errors import TclError
+from ..errors import CODE_NAMES, TclError
 from ..glob import glob_match
 from ..interp import NO_DEFAULT, Link, Proc
 from ..lexer import TclParseError
@@ -124,8 +124,11 @@ def info_complete(interp, argv):
 
 
 def info_returncodes(interp, argv):
-    from ..errors import CODE_NAMES
-    return [x for name, code in CODE_NAMES.items() for x in (code, name)]
+    check_args(argv, 1, 2, "?code?")
+    names = {code: name for name, code in CODE_NAMES.items()}
+    if len(argv) == 3:
+        return names.get(to_int(argv[2]), "")
+    return [x for code, name in names.items() for x in (code, name)]
 
 
 def info_source(interp, argv):

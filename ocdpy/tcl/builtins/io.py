@@ -26,6 +26,47 @@ def cmd_puts(interp, argv):
     return ""
 
 
+def channel_command(channel: str):
+    """Jim's channel objects are commands: `stdout puts ?-nonewline? text`, `stdin gets ?var?`, `stdout flush`."""
+
+    def command(interp, argv):
+        if len(argv) < 2:
+            raise wrong_args(f"{channel} method ?args ...?")
+        method = to_str(argv[1])
+        if method == "puts":
+            return cmd_puts(interp, ["puts", *argv[2:-1], channel, argv[-1]] if len(argv) > 2 else ["puts"])
+        if method == "gets":
+            return read_line(interp, channel, argv[2] if len(argv) > 2 else None)
+        if method == "flush":
+            interp.flush()
+            return ""
+        if method in ("close", "eof"):
+            return 0 if method == "eof" else ""
+        raise TclError(f'bad subcommand "{method}": must be close, eof, flush, gets, or puts')
+
+    return command
+
+
+def read_line(interp, channel: str, var):
+    if channel != "stdin":
+        raise TclError(f'channel "{channel}" wasn\'t opened for reading')
+    if interp.safe:
+        raise TclError("reading stdin is not allowed from a network client")
+    import sys
+    line = sys.stdin.buffer.readline().decode("latin-1")
+    eof = not line
+    line = line[:-1] if line.endswith("\n") else line
+    if var is None:
+        return line
+    interp.setvar(to_str(var), line)
+    return -1 if eof else len(line)
+
+
+def cmd_gets(interp, argv):
+    check_args(argv, 1, 2, "channel ?varName?")
+    return read_line(interp, to_str(argv[1]), argv[2] if len(argv) > 2 else None)
+
+
 def host_path(name: str) -> str:
     """Tcl strings hold bytes as latin-1 text; file names go back to the OS as those bytes."""
     return os.fsdecode(name.encode("latin-1", "replace"))
@@ -80,5 +121,8 @@ CLOCK = {"seconds": _clock_value(1), "milliseconds": _clock_value(1e3), "microse
 
 def register(interp) -> None:
     interp.register("puts", cmd_puts)
+    interp.register("gets", cmd_gets)
+    for channel in ("stdin", "stdout", "stderr"):
+        interp.register(channel, channel_command(channel))
     interp.register("source", cmd_source)
     interp.register("clock", subcommand_dispatch("clock", CLOCK, usage="subcommand ?args ...?"))

@@ -44,7 +44,12 @@ def cmd_try(interp, argv):
             i += 2
         else:
             raise wrong_args(usage)
-    code, value, options = _outcome(interp, body)
+    try:
+        code, value, options = _outcome(interp, body)
+    except BaseException:  # tailcall, exit: the finally clause still runs
+        if final is not None:
+            _outcome(interp, final)
+        raise
     try:
         for kind, codes, var_list, handler in handlers:
             if not _handler_matches(kind, codes, code, options):
@@ -86,19 +91,32 @@ def cmd_throw(interp, argv):
 
 
 def cmd_loop(interp, argv):
-    check_args(argv, 4, 5, "var first limit ?incr? body")
+    """`loop var ?first? limit ?incr? body`: the count is kept here; the body's changes to var don't steer it."""
+    check_args(argv, 3, 5, "var ?first? limit ?incr? body")
     from .control import body_of, run_body
     name = to_str(argv[1])
-    first, limit = to_int(argv[2]), to_int(argv[3])
-    step = to_int(argv[4]) if len(argv) == 6 else 1
+    bounds = [to_int(a) for a in argv[2:-1]]
+    first, limit = (0, bounds[0]) if len(bounds) == 1 else (bounds[0], bounds[1])
+    step = bounds[2] if len(bounds) == 3 else 1
     script, loc = body_of(interp, argv[-1])
     i = first
     while (step > 0 and i < limit) or (step < 0 and i > limit):
         interp.setvar(name, i)
         if not run_body(interp, script, loc):
-            break
-        i = to_int(interp.getvar(name)) + step
+            return ""
+        i += step
+    interp.setvar(name, i)
     return ""
+
+
+def cmd_rand(interp, argv):
+    check_args(argv, 0, 2, "?min? max")
+    import random
+    bounds = [to_int(a) for a in argv[1:]]
+    low, high = (0, bounds[0]) if len(bounds) == 1 else (bounds[0], bounds[1]) if bounds else (0, 1 << 62)
+    if high <= low:
+        raise TclError("Invalid arguments (max < min)")
+    return random.randrange(low, high)
 
 
 def cmd_range(interp, argv):
@@ -163,6 +181,20 @@ def _cur_line(interp) -> int:
     return interp.cur_loc[1] + (cmd.line - 1 if cmd is not None else 0)
 
 
+def cmd_env(interp, argv):
+    check_args(argv, 0, 2, "varName ?default?")
+    env = interp.global_frame.vars.get("env")
+    env = env if type(env) is dict else {}
+    if len(argv) == 1:
+        return dict(env)
+    name = to_str(argv[1])
+    if name in env:
+        return env[name]
+    if len(argv) == 3:
+        return argv[2]
+    raise TclError(f'environment variable "{name}" does not exist')
+
+
 def package_require(interp, argv):
     check_args(argv, 2, None, "package ?version?")
     name = to_str(argv[2])
@@ -184,7 +216,7 @@ def package_names(interp, argv):
 def register(interp) -> None:
     interp.packages = {}
     for name, fn in (("try", cmd_try), ("throw", cmd_throw), ("loop", cmd_loop), ("range", cmd_range),
-                     ("exists", cmd_exists), ("defer", cmd_defer), ("stacktrace", cmd_stacktrace)):
+                     ("exists", cmd_exists), ("defer", cmd_defer), ("stacktrace", cmd_stacktrace), ("env", cmd_env), ("rand", cmd_rand)):
         interp.register(name, fn)
     interp.register("package", subcommand_dispatch(
         "package", {"require": package_require, "provide": package_provide, "names": package_names},
