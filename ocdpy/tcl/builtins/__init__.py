@@ -8,7 +8,4 @@ MODULES = ("control", "variables", "procs", "info", "io", "strings", "lists", "d
 
 def register_all(interp) -> None:
     for name in MODULES:
-        try:  # DEVTEMP
-            import_module(f"{__name__}.{name}").register(interp)
-        except ModuleNotFoundError:  # DEVTEMP
-            pass
+        import_module(f"{__name__}.{name}").register(interp)

@@ -12,16 +12,30 @@ def check_args(argv: list, low: int, high: int | None, usage: str) -> None:
         raise wrong_args(f"{argv[0]} {usage}".rstrip())
 
 
-def match_option(word: str, options, what: str = "option") -> str:
-    """Exact or unique-prefix match, with Jim's error text."""
+def get_enum(word: str, options, what: str = "option") -> str:
+    """Jim_GetEnum with abbreviations: exact or unique prefix; a lone "-" abbreviates nothing.
+
+    The error lists the options sorted, as Jim does.
+    """
     if word in options:
         return word
-    hits = [o for o in options if o.startswith(word)] if word else []
-    if len(hits) == 1:
-        return hits[0]
-    listed = ", ".join(options[:-1]) + ", or " + options[-1] if len(options) > 1 else options[0]
-    kind = "ambiguous" if len(hits) > 1 else "bad"
-    raise TclError(f'{kind} {what} "{word}": must be {listed}')
+    match = None
+    for opt in options:
+        if opt.startswith(word):
+            if word == "-":
+                break
+            if match is not None:
+                raise _enum_error("ambiguous", what, word, options)
+            match = opt
+    if match is None:
+        raise _enum_error("bad", what, word, options)
+    return match
+
+
+def _enum_error(kind: str, what: str, word: str, options) -> TclError:
+    names = sorted(options)
+    listed = ", ".join(names[:-1]) + ", or " + names[-1] if len(names) > 1 else names[0]
+    return TclError(f'{kind} {what} "{word}": must be {listed}')
 
 
 def subcommand_dispatch(name: str, table: dict, what: str = "subcommand",
@@ -39,9 +53,9 @@ def subcommand_dispatch(name: str, table: dict, what: str = "subcommand",
         sub = to_str(argv[1])
         if sub not in table:
             try:
-                sub = match_option(sub, options, what)
+                sub = get_enum(sub, options, what)
             except TclError:
-                match_option(sub, shown, what)
+                get_enum(sub, shown, what)
                 raise
         return table[sub](interp, argv)
 
