@@ -88,7 +88,7 @@ class Proc:
         words = [name]
         for pname, default in self.params:
             if pname == "args":
-                words.append("?arg ...?")
+                words.append(f"?{'arg' if default is _MISSING else to_str(default)} ...?")
             elif default is _MISSING:
                 words.append(pname)
             else:
@@ -96,18 +96,23 @@ class Proc:
         return " ".join(words)
 
     def bind(self, frame_vars: dict, argv: list, usage_name: str) -> None:
-        """Jim's order: required parameters first, then optional ones left to right, then `args`."""
+        """Jim's order: required parameters first, then optional ones left to right, `args` last.
+
+        `{args name}` collects the extra words into `name` instead of `args`.
+        """
         nargs = len(argv) - 1
         spare = nargs - self.required
+        optional = sum(1 for n, d in self.params if d is not _MISSING and n != "args")
         has_args = any(n == "args" for n, _ in self.params)
-        if spare < 0 or (not has_args and spare > len(self.params) - self.required):
+        if spare < 0 or (not has_args and spare > optional):
             raise wrong_args(self.usage(usage_name))
+        rest = max(0, spare - optional)
+        spare -= rest
         i = 1
         for pname, default in self.params:
             if pname == "args":
-                frame_vars["args"] = list(argv[i:i + spare])
-                i += spare
-                spare = 0
+                frame_vars["args" if default is _MISSING else to_str(default)] = list(argv[i:i + rest])
+                i += rest
             elif default is _MISSING:
                 frame_vars[pname] = argv[i]
                 i += 1

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import time as _time
 
-from ..errors import (CODE_NAMES, ERROR, OK, RETURN, TclBreak, TclContinue, TclControl, TclError, TclExit,
-                      TclReturn, wrong_args)
+from ..errors import (CODE_NAMES, ERROR, EVAL, EXIT, OK, RETURN, SIGNAL, TclBreak, TclContinue, TclControl,
+                      TclError, TclExit, TclReturn, wrong_args)
 from ..expr import compile_expr
 from ..glob import glob_match
 from ..interp import completion
@@ -176,39 +176,66 @@ def cmd_error(interp, argv):
     raise TclError(to_str(argv[1]))
 
 
-def cmd_catch(interp, argv):
-    args = list(argv[1:])
-    while args and to_str(args[0]).startswith("-") and to_str(args[0]) != "--" and len(args) > 1:
-        args.pop(0)
-    if args and args[0] == "--":
-        args.pop(0)
-    if not 1 <= len(args) <= 3:
-        raise wrong_args("catch ?-?no?code ... --? script ?resultVarName? ?optionVarName?")
+def capture(interp, script, catch_exit: bool = False) -> tuple[int, object, dict]:
+    """Evaluate a script and return (code, value, options) instead of raising, like Jim's catch."""
     level = interp.frame.level
-    options = {"-code": 0, "-level": 0}
     try:
-        result = interp.eval(args[0])
-        code = OK
+        return OK, interp.eval(script), {"-code": OK, "-level": 0}
+    except TclExit as e:
+        if not catch_exit:
+            raise
+        return EXIT, e.status, {"-code": EXIT, "-level": 0}
     except TclError as e:
-        code, result = ERROR, e.result
         interp.last_trace = error_trace(e)
-        options = {"-code": ERROR, "-level": 0, "-errorinfo": interp.last_trace, "-errorcode": e.errorcode}
+        return ERROR, e.result, {"-code": ERROR, "-level": 0, "-errorinfo": interp.last_trace,
+                                 "-errorcode": e.errorcode}
     except TclReturn as r:
-        code, result = RETURN, r.value
-        options = {"-code": r.code, "-level": r.level}
+        return RETURN, r.value, {"-code": r.code, "-level": r.level}
     except TclControl as c:
-        code, result = c.code, c.value
-        options = {"-code": c.code, "-level": 0}
+        return c.code, c.value, {"-code": c.code, "-level": 0}
     except RecursionError:
-        code, result = ERROR, "Too many nested calls. Infinite recursion?"
-        options = {"-code": ERROR, "-level": 0}
+        return ERROR, "Too many nested calls. Infinite recursion?", {"-code": ERROR, "-level": 0}
     finally:
         while interp.frame.level > level:  # a failed uplevel may leave frames behind
             interp.frame = interp.frame.parent
+
+
+_DEFAULT_CATCH_MASK = frozenset(range(64)) - {SIGNAL, EXIT, EVAL}
+
+
+def _catch_mask(options: list) -> frozenset:
+    """`-break`, `-no3`, `-signal`…: add or remove completion codes from what catch stops."""
+    mask = set(_DEFAULT_CATCH_MASK)
+    for opt in options:
+        name = opt[1:]
+        drop = name.startswith("no") and name[2:] and (name[2:] in CODE_NAMES or name[2:].isdigit())
+        if drop:
+            name = name[2:]
+        code = parse_code(name)
+        (mask.discard if drop else mask.add)(code)
+    return frozenset(mask)
+
+
+def cmd_catch(interp, argv):
+    args = list(argv[1:])
+    options = []
+    while len(args) > 1 and to_str(args[0]).startswith("-"):
+        opt = to_str(args.pop(0))
+        if opt == "--":
+            break
+        options.append(opt)
+    if not 1 <= len(args) <= 3:
+        raise wrong_args("catch ?-?no?code ... --? script ?resultVarName? ?optionVarName?")
+    mask = _catch_mask(options) if options else _DEFAULT_CATCH_MASK
+    code, result, info = capture(interp, args[0], EXIT in mask)
+    if code not in mask:  # not ours to stop: let it carry on outwards
+        if code == RETURN:
+            raise TclReturn(info["-code"], result, info["-level"])
+        return completion(code, result, info)
     if len(args) > 1:
         interp.setvar(to_str(args[1]), result)
     if len(args) > 2:
-        interp.setvar(to_str(args[2]), options)
+        interp.setvar(to_str(args[2]), info)
     return code
 
 

@@ -8,9 +8,9 @@ errors from stdlib.tcl lines, as jimsh does.
 from __future__ import annotations
 
 from ..errors import TclControl, TclError, TclReturn, wrong_args
-from ..expr import compile_expr
+from ..expr import evaluate
 from ..glob import glob_match
-from ..values import parse_int, remove_key, to_dict, to_int, to_list, to_str, wrap
+from ..values import remove_key, to_dict, to_int, to_list, to_str, wrap
 from ._args import check_args
 
 _MISSING = object()
@@ -105,13 +105,11 @@ class _StdlibProc:
 
 
 def _wide_expr(interp, value) -> int:
-    """Jim_GetWideExpr: an integer, or an expression that yields one."""
-    n = parse_int(to_str(value)) if type(value) is not int else value
-    if n is not None:
-        return n
+    """Jim_GetWideExpr: an integer, or an expression giving one."""
+    if type(value) is int:
+        return value
     try:
-        result = compile_expr(to_str(value))(interp)
-        return result if type(result) is int else to_int(result)
+        return to_int(evaluate(interp, to_str(value)))
     except TclError:
         raise TclError(f'expected integer expression but got "{to_str(value)}"') from None
 

@@ -1,6 +1,7 @@
 """Output, files and time: puts source clock."""
 from __future__ import annotations
 
+import itertools
 import os
 import time
 
@@ -24,6 +25,9 @@ def cmd_puts(interp, argv):
     text = to_str(args[-1]) + ("\n" if newline else "")
     interp.write(channel, text)
     return ""
+
+
+_channel_ids = itertools.count(3)
 
 
 def channel_command(channel: str):
@@ -62,9 +66,59 @@ def read_line(interp, channel: str, var):
     return -1 if eof else len(line)
 
 
-def cmd_gets(interp, argv):
-    check_args(argv, 1, 2, "channel ?varName?")
-    return read_line(interp, to_str(argv[1]), argv[2] if len(argv) > 2 else None)
+class ReadChannel:
+    """A file opened with `open NAME` (read-only): a command named like Jim's `file3` with gets/read/eof/close."""
+
+    def __init__(self, interp, name: str, data: str) -> None:
+        self.interp, self.name, self.data, self.pos = interp, name, data, 0
+
+    def gets(self, var):
+        end = self.data.find("\n", self.pos)
+        eof = self.pos >= len(self.data)
+        line = self.data[self.pos:] if end < 0 else self.data[self.pos:end]
+        self.pos = len(self.data) if end < 0 else end + 1
+        if var is None:
+            return line
+        self.interp.setvar(to_str(var), line)
+        return -1 if eof else len(line)
+
+    def __call__(self, interp, argv):
+        method = to_str(argv[1]) if len(argv) > 1 else ""
+        if method == "gets":
+            return self.gets(argv[2] if len(argv) > 2 else None)
+        if method == "read":
+            text, self.pos = self.data[self.pos:], len(self.data)
+            return text[:-1] if len(argv) > 2 and argv[2] == "-nonewline" and text.endswith("\n") else text
+        if method == "eof":
+            return 1 if self.pos >= len(self.data) else 0
+        if method == "close":
+            interp.commands.pop(self.name, None)
+            return ""
+        raise TclError(f'bad subcommand "{method}": must be close, eof, gets, or read')
+
+
+def cmd_open(interp, argv):
+    check_args(argv, 1, 3, "filename ?mode?")
+    if interp.safe:
+        raise TclError("open is not allowed from a network client")
+    mode = to_str(argv[2]) if len(argv) > 2 else "r"
+    if mode not in ("r", "rb"):
+        raise TclError(f'open: mode "{mode}" is not supported (ocdpy opens files for reading only)')
+    name = f"file{next(_channel_ids)}"
+    interp.register(name, ReadChannel(interp, name, read_script(to_str(argv[1]))))
+    return name
+
+
+def _channel_method(method: str, usage: str):
+    """`gets $f`, `read $f`, `close $f`, `eof $f`: the Tcl spellings of the channel's methods."""
+    def command(interp, argv):
+        check_args(argv, 1, 2, usage)
+        channel = to_str(argv[1])
+        target = interp.lookup(channel)
+        if target is None:
+            raise TclError(f'can not find channel named "{channel}"')
+        return target(interp, [channel, method, *argv[2:]])
+    return command
 
 
 def host_path(name: str) -> str:
@@ -121,7 +175,10 @@ CLOCK = {"seconds": _clock_value(1), "milliseconds": _clock_value(1e3), "microse
 
 def register(interp) -> None:
     interp.register("puts", cmd_puts)
-    interp.register("gets", cmd_gets)
+    interp.register("open", cmd_open)
+    for method, usage in (("gets", "channel ?varName?"), ("read", "channel ?-nonewline?"),
+                          ("close", "channel"), ("eof", "channel")):
+        interp.register(method, _channel_method(method, usage))
     for channel in ("stdin", "stdout", "stderr"):
         interp.register(channel, channel_command(channel))
     interp.register("source", cmd_source)

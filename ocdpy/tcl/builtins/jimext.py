@@ -8,19 +8,7 @@ from ..errors import ERROR, OK, TclControl, TclError, TclReturn, wrong_args
 from ..interp import Proc, completion
 from ..values import to_int, to_list, to_str
 from ._args import check_args, subcommand_dispatch
-from .control import error_trace, parse_code
-
-
-def _outcome(interp, script):
-    """Run a script and capture (code, value, options) instead of raising."""
-    try:
-        return OK, interp.eval(script), {"-code": OK, "-level": 0}
-    except TclError as e:
-        return ERROR, e.result, {"-code": ERROR, "-level": 0, "-errorinfo": error_trace(e), "-errorcode": e.errorcode}
-    except TclReturn as r:
-        return 2, r.value, {"-code": r.code, "-level": r.level}
-    except TclControl as c:
-        return c.code, c.value, {"-code": c.code, "-level": 0}
+from .control import capture, parse_code
 
 
 def cmd_try(interp, argv):
@@ -45,10 +33,10 @@ def cmd_try(interp, argv):
         else:
             raise wrong_args(usage)
     try:
-        code, value, options = _outcome(interp, body)
+        code, value, options = capture(interp, body)
     except BaseException:  # tailcall, exit: the finally clause still runs
         if final is not None:
-            _outcome(interp, final)
+            capture(interp, final)
         raise
     try:
         for kind, codes, var_list, handler in handlers:
@@ -59,11 +47,11 @@ def cmd_try(interp, argv):
                 interp.setvar(names[0], value)
             if len(names) > 1:
                 interp.setvar(names[1], options)
-            code, value, options = _outcome(interp, handler)
+            code, value, options = capture(interp, handler)
             break
     finally:
         if final is not None:
-            final_code, final_value, final_options = _outcome(interp, final)
+            final_code, final_value, final_options = capture(interp, final)
             if final_code != OK:
                 code, value, options = final_code, final_value, final_options
     if code == 2:

@@ -2,11 +2,11 @@
 concat join split, with Jim 0.81's option sets, index rules and error texts."""
 from __future__ import annotations
 
+from ..cstring import upper  # C-locale toupper: how Jim folds case for -nocase
 from ..errors import TclControl, TclError, wrong_args
 from ..glob import glob_match
 from ..values import list_index, parse_int, to_double, to_int, to_list, to_str, wrap
 from ._args import check_args, get_enum
-from ..cstring import upper
 
 _SPACE = " \t\n\r\f\v"
 
@@ -280,7 +280,7 @@ def cmd_lsearch(interp, argv):
             if boolean:
                 result = eq ^ negate
             elif inline:
-                result = whole if index == () or group is not None else subject
+                result = subject if group is None else group
             else:
                 result = start
             if not every:
