@@ -281,6 +281,24 @@ def evaluate(interp, text: str):
     return compile_expr(text)(interp)
 
 
+def wide_expr(value) -> int:
+    """Jim_GetWideExpr: an integer, or an expression giving one, evaluated without substitution."""
+    if type(value) is int:
+        return value
+    text = to_str(value)
+    n = parse_int(text)
+    if n is not None:
+        return n
+    if "$" not in text and "[" not in text:
+        try:
+            result = compile_expr(text)(None)
+        except TclError:
+            result = None
+        if type(result) is int:
+            return result
+    raise TclError(f'expected integer expression but got "{text}"')
+
+
 # -- runtime: Jim's operator semantics ----------------------------------------------
 def _num(v, op: str):
     t = type(v)

@@ -115,9 +115,10 @@ def _foreach(interp, argv, collect: bool):
             for j, name in enumerate(names):
                 setvar(name, values[base + j] if base + j < len(values) else "")
         try:
-            value = interp.eval_script(script, loc)
             if collect:
-                results.append(value)
+                results.append(interp.eval_script(script, loc))
+            else:
+                interp.eval_script(script, loc)
         except TclBreak:
             break
         except TclContinue:
@@ -240,11 +241,11 @@ def cmd_catch(interp, argv):
 
 
 def error_trace(e: TclError) -> list:
-    """Jim's stacktrace list: proc file line triples, innermost first."""
-    trace = [e.trace[0][0] if e.trace else "", e.file or "", e.line or 0] if e.located else []
-    for i, (proc, file, line) in enumerate(e.trace):
-        caller = e.trace[i + 1][0] if i + 1 < len(e.trace) else ""
-        trace += [caller, file, line]
+    """Jim's stacktrace list, innermost first: `{} file line` where it failed, then `proc file line`
+    for each proc call it unwound through."""
+    trace = ["", e.file or "", e.line or 0] if e.located else []
+    for proc, file, line in e.trace:
+        trace += [proc, file, line]
     return trace
 
 

@@ -8,7 +8,7 @@ errors from stdlib.tcl lines, as jimsh does.
 from __future__ import annotations
 
 from ..errors import TclControl, TclError, TclReturn, wrong_args
-from ..expr import evaluate
+from ..expr import wide_expr
 from ..glob import glob_match
 from ..values import remove_key, to_dict, to_int, to_list, to_str, wrap
 from ._args import check_args
@@ -104,16 +104,6 @@ class _StdlibProc:
         return False
 
 
-def _wide_expr(interp, value) -> int:
-    """Jim_GetWideExpr: an integer, or an expression giving one."""
-    if type(value) is int:
-        return value
-    try:
-        return to_int(evaluate(interp, to_str(value)))
-    except TclError:
-        raise TclError(f'expected integer expression but got "{to_str(value)}"') from None
-
-
 # -- dict subcommands --------------------------------------------------------------------------
 def dict_create(interp, argv):
     if len(argv) % 2:
@@ -201,7 +191,7 @@ def dict_for(interp, argv):
 
 
 def _incr_value(interp, old, args: list):
-    step = _wide_expr(interp, args[0]) if args else 1
+    step = wide_expr(args[0]) if args else 1
     return wrap((0 if old is _MISSING else to_int(old)) + step)
 
 

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from ..errors import TclBreak, TclContinue, TclError, TclReturn, wrong_args
-from ..expr import evaluate
+from ..expr import evaluate, wide_expr
 from ..lexer import subst_backslashes
 from ..cstring import lower, upper
 from ..glob import glob_match
@@ -145,20 +145,10 @@ def _replace(interp, argv):
     return s[:first] + (to_str(argv[5]) if len(argv) == 6 else "") + s[last + 1:]
 
 
-def _wide_expr(interp, value) -> int:
-    """Jim_GetWideExpr: an integer, or an expression giving one."""
-    if type(value) is int:
-        return value
-    try:
-        return to_int(evaluate(interp, to_str(value)))
-    except TclError:
-        raise TclError(f'expected integer expression but got "{to_str(value)}"') from None
-
-
 def _repeat(interp, argv):
     if len(argv) != 4:
         raise _wrong(argv, "string count")
-    count = _wide_expr(interp, argv[3])
+    count = wide_expr(argv[3])
     return to_str(argv[2]) * count if count > 0 else ""
 
 

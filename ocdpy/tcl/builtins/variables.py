@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..errors import TclError, wrong_args
-from ..values import parse_int, to_str, wrap
+from ..expr import wide_expr
+from ..values import to_int, to_str, wrap
 from ._args import check_args
 
 
@@ -34,15 +35,6 @@ def cmd_unset(interp, argv):
     return ""
 
 
-def _int_arg(value, what: str) -> int:
-    if type(value) is int:
-        return value
-    n = parse_int(to_str(value))
-    if n is None:
-        raise TclError(f'expected integer {what}but got "{to_str(value)}"')
-    return n
-
-
 def cmd_incr(interp, argv):
     if len(argv) == 2:  # fast path: `incr i` on a plain integer variable
         vars_ = interp.frame.vars
@@ -52,14 +44,14 @@ def cmd_incr(interp, argv):
             return old + 1
     check_args(argv, 1, 2, "varName ?increment?")
     name = to_str(argv[1])
-    step = _int_arg(argv[2], "expression ") if len(argv) > 2 else 1
+    step = wide_expr(argv[2]) if len(argv) > 2 else 1
     try:
         old = interp.getvar(name)
     except TclError:
         if not _unset_or_missing_element(interp, name):
             raise
         old = 0
-    value = old + step if type(old) is int else _int_arg(old, "") + step
+    value = old + step if type(old) is int else to_int(old) + step
     return interp.setvar(name, value if -(1 << 63) <= value < (1 << 63) else wrap(value))
 
 
