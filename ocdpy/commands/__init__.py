@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("core",)
+MODULES = ("core", "adapter", "jtag", "target", "flash", "servers")
 
 
 def register_all(session) -> None:

@@ -74,8 +74,10 @@ def register(session) -> None:
             log.close()
         return ""
 
-    for name, fn in (("find", cmd_find), ("script", cmd_script), ("shutdown", cmd_shutdown),
-                     ("echo", cmd_echo), ("sleep", cmd_sleep), ("version", cmd_version),
-                     ("add_script_search_dir", cmd_add_script_search_dir), ("debug_level", cmd_debug_level),
-                     ("log_output", cmd_log_output)):
-        interp.register(name, fn)
+    for name, fn, usage in (("find", cmd_find, "<file>"), ("script", cmd_script, "<file>"),
+                            ("shutdown", cmd_shutdown, "['error']"), ("echo", cmd_echo, "[-n] string"),
+                            ("sleep", cmd_sleep, "milliseconds ['busy']"), ("version", cmd_version, ""),
+                            ("add_script_search_dir", cmd_add_script_search_dir, "<directory>"),
+                            ("debug_level", cmd_debug_level, "number"),
+                            ("log_output", cmd_log_output, "[file_name | 'default']")):
+        session.registry.add(name, lambda args, fn=fn, name=name: fn(interp, [name, *args]), "any", usage)

@@ -1,0 +1,1 @@
+"""Debug adapter drivers (probes)."""

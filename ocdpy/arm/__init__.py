@@ -1,0 +1,1 @@
+"""ARM debug architecture: ADIv5 debug/access ports and the Cortex-M core."""

@@ -1,0 +1,1 @@
+"""Flash banks, their drivers and image loading."""
