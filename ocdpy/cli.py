@@ -1,6 +1,7 @@
 """`ocdpy`: OpenOCD's command line (-f -s -c -d -l -h -v), applied in the order given."""
 from __future__ import annotations
 
+import os
 import sys
 
 from . import __version__
@@ -67,8 +68,13 @@ def parse_args(args: list[str]) -> dict:
     return opts
 
 
+def tcl_text(arg: str) -> str:
+    """Command-line text as the Tcl engine holds strings: the OS bytes, one latin-1 char each."""
+    return os.fsencode(arg).decode("latin-1")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    args = [tcl_text(a) for a in (sys.argv[1:] if argv is None else argv)]
     try:
         opts = parse_args(args)
     except UsageError as e:

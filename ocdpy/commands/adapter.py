@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..adapters.base import DRIVER_TRANSPORTS, SUPPORTED_DRIVERS, AdapterConfig
 from ..errors import OcdError
 from ..tcl.values import to_str
-from .registry import CONFIG, UsageError, need, parse_number
+from .registry import CONFIG, UsageError, need, parse_number, recorder
 
 # Driver-specific command groups OpenOCD registers when `adapter driver X` selects a driver; ocdpy
 # records their settings (drivers it cannot open fail at `init`, not here).
@@ -45,9 +45,8 @@ def register(session) -> None:
     def driver(args):
         (name,) = need(args, 1)
         if session.adapter is not None:
-            if session.adapter.driver == name:
-                return ""
-            raise OcdError(f"Interface already configured, ignoring '{name}'")
+            log.warning(f"Interface already configured, ignoring '{name}'")
+            return ""
         if name not in DRIVER_TRANSPORTS:
             raise OcdError(f"The specified debug interface was not found ({name})\n"
                            f"The following debug adapters are available:\n  " + " ".join(DRIVER_TRANSPORTS))
@@ -162,7 +161,9 @@ def register(session) -> None:
             ("adapter srst pulse_width", srst_pulse_width, "[milliseconds]"),
             ("adapter serial", serial, "serial_string"), ("adapter usb location", usb_location, "[<bus>-port[.port]...]"),
             ("adapter name", name, ""), ("adapter transports", transports, "transport ..."),
-            ("adapter list", adapter_list, ""), ("transport select", transport_select, "[transport_name]"),
+            ("adapter list", adapter_list, ""), ("adapter gpio", recorder(session, "adapter gpio"), "..."),
+            ("adapter assert", recorder(session, "adapter assert"), "..."),
+            ("adapter deassert", recorder(session, "adapter deassert"), "..."), ("transport select", transport_select, "[transport_name]"),
             ("transport list", transport_list, ""), ("reset_config", reset_config, "[none|trst_only|...]")):
         reg.add(cname, fn, CONFIG if cname in ("adapter driver", "adapter transports") else "any", usage)
     # pre-0.11 spellings still found in configs

@@ -4,7 +4,10 @@ from __future__ import annotations
 from ..errors import OcdError
 from ..flash.bank import FLASH_DRIVERS, FlashBank
 from ..tcl.values import to_str
-from .registry import CONFIG, UsageError, parse_number
+from .registry import CONFIG, UsageError, parse_number, recorder
+
+# Drivers that set their bank size themselves when the bank is declared (as OpenOCD's do).
+FIXED_SIZE_DRIVERS = {"aducm360": 0x20000, "dsp5680xx_flash": 0x4000}
 
 
 def register(session) -> None:
@@ -16,6 +19,8 @@ def register(session) -> None:
             raise UsageError("Invalid command argument")
         name, driver = words[0], words[1]
         target = session.targets.get(words[6])
+        if target is None and words[6].isdigit() and int(words[6]) < len(session.targets):
+            target = list(session.targets.values())[int(words[6])]  # OpenOCD also takes a target number
         if target is None:
             raise OcdError(f"target '{words[6]}' not defined")
         if driver not in FLASH_DRIVERS:
@@ -24,16 +29,11 @@ def register(session) -> None:
             raise OcdError(f"flash bank '{name}' already exists")
         base, size, chip_width, bus_width = (parse_number(w, what) for w, what in zip(
             words[2:6], ("base", "size", "chip_width", "bus_width")))
+        size = FIXED_SIZE_DRIVERS.get(driver, size)
         session.flash_banks.append(FlashBank(name, driver, base, size, chip_width, bus_width, target, words[7:]))
         if session.interp.lookup(driver) is None:
-            reg.add(driver, record_driver_command(driver), "any", "subcommand ...")
+            reg.add(driver, recorder(session, driver), "any", "subcommand ...")
         return ""
-
-    def record_driver_command(driver: str):
-        def record(args):
-            session.settings.setdefault(driver, []).append([to_str(a) for a in args])
-            return ""
-        return record
 
     def flash_list(args):
         return [{"name": b.name, "driver": b.driver, "base": b.base, "size": b.size, "bus_width": b.bus_width,

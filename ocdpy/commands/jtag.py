@@ -6,7 +6,7 @@ from ..errors import OcdError
 from ..tcl.values import to_str
 from ..transports import is_jtag
 from ..transports.jtag import TAP_EVENTS, Tap
-from .registry import CONFIG, EXEC, UsageError, need, parse_number
+from .registry import CONFIG, EXEC, UsageError, need, parse_number, recorder
 
 
 def parse_tap_options(session, chip: str, tapname: str, args: list[str]) -> Tap:
@@ -39,6 +39,16 @@ def parse_tap_options(session, chip: str, tapname: str, args: list[str]) -> Tap:
                 tap.expected_ids.append(value & 0xFFFFFFFF)
         else:
             raise OcdError(f"Unknown option: {opt} (newtap {chip} {tapname})")
+    return tap
+
+
+def find_tap(session, name: str, what: str) -> Tap:
+    """A TAP by dotted name or, as OpenOCD also allows, by its position in the chain."""
+    tap = session.taps.get(name)
+    if tap is None and name.isdigit() and int(name) < len(session.taps):
+        tap = list(session.taps.values())[int(name)]
+    if tap is None:
+        raise OcdError(f"{what}: Tap '{name}' not found")
     return tap
 
 
@@ -100,9 +110,23 @@ def register(session) -> None:
     reg.add("jtag configure", configure, "any", "tap_name '-event' event_name handler")
     reg.add("jtag cget", configure, EXEC, "tap_name '-event' event_name")
     reg.add("jtag tapisenabled", tapisenabled, EXEC, "tap_name")
+
+    def scan_chain(args):
+        need(args, 0)
+        rows = ["   TapName             Enabled  IdCode     Expected   IrLen IrCap IrMask",
+                "-- ------------------- -------- ---------- ---------- ----- ----- ------"]
+        for n, tap in enumerate(session.taps.values()):
+            expected = f"0x{tap.expected_ids[0]:08x}" if tap.expected_ids else "0x00000000"
+            rows.append(f"{n:2d} {tap.name:<19} {'Y' if tap.enabled else 'n'}        0x00000000 {expected} "
+                        f"{tap.irlen:5d} 0x{tap.ircapture:02x}  0x{tap.irmask:02x}")
+        session.log.user("\n".join(rows))
+        return ""
+
+    reg.add("scan_chain", scan_chain, "any", "", "print current scan chain configuration")
     reg.add("swd newdap", lambda args: add_tap(args, "swd newdap"), CONFIG,
             "basename dap_type ['-irlen' count] ['-enable'|'-disable'] ['-expected_id' number]")
     reg.add("hla newtap", lambda args: add_tap(args, "hla newtap"), CONFIG, "basename tap_type ...")
+    reg.add("swim newtap", lambda args: add_tap(args, "swim newtap"), CONFIG, "basename tap_type")
     for cmd in ("jtag_rclk", "jtag_ntrst_delay", "jtag_ntrst_assert_width", "verify_ircapture", "verify_jtag",
                 "jtag_flush_queue_sleep"):
         reg.add(cmd, lambda args, c=cmd: session.settings.__setitem__(c, [to_str(a) for a in args]) or "", "any", "...")
@@ -125,10 +149,7 @@ def register_dap(session) -> None:
             if opt == "-chain-position":
                 if i >= len(words):
                     raise OcdError("-chain-position: missing argument")
-                tap = session.taps.get(words[i])
-                if tap is None:
-                    raise OcdError(f"-chain-position: Tap '{words[i]}' not found")
-                dap.tap = tap
+                dap.tap = find_tap(session, words[i], "-chain-position")
                 i += 1
             elif opt == "-ignore-syspwrupack":
                 dap.ignore_syspwrupack = True
@@ -146,6 +167,7 @@ def register_dap(session) -> None:
         if dap.tap is None:
             raise OcdError("-chain-position required when creating DAP")
         session.daps[name] = dap
+        session.registry.add(name, recorder(session, name), "any", "subcommand ...")
         return ""
 
     def names(args):

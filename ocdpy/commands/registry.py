@@ -41,7 +41,7 @@ class Registry:
 
     def add(self, name: str, handler: Handler | None, mode: str = ANY, usage: str = "", help: str = "") -> None:
         """Register `name` (words separated by spaces); missing group commands are created on the way."""
-        words = name.split()
+        words = name.split(" ")
         spec = self.specs.get(name)
         if spec is None:
             spec = self.specs[name] = CommandSpec(name, handler, mode, usage, help)
@@ -55,6 +55,11 @@ class Registry:
                 group = self.specs[parent] = CommandSpec(parent, None)
                 self.interp.register(parent, self._bind(group))
             group.children[words[depth]] = " ".join(words[:depth + 1])
+
+    def is_recorded(self, name: str) -> bool:
+        """Whether `name` is only a placeholder that records settings (so a real object may take it over)."""
+        spec = self.specs.get(name)
+        return spec is not None and getattr(spec.handler, "recorded", False)
 
     def remove(self, name: str) -> None:
         for key in [k for k in self.specs if k == name or k.startswith(name + " ")]:
@@ -108,6 +113,16 @@ class Registry:
             if spec.help:
                 lines.append(f"      {spec.help}")
         return "\n".join(lines)
+
+
+def recorder(session, name: str) -> Handler:
+    """A handler that keeps a command's arguments in `session.settings[name]` without acting on them:
+    for OpenOCD commands that configs use but ocdpy does not implement yet."""
+    def handler(args):
+        session.settings.setdefault(name, []).append([to_str(a) for a in args])
+        return ""
+    handler.recorded = True
+    return handler
 
 
 def need(args: list, low: int, high: int | None = None) -> list[str]:

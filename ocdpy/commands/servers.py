@@ -9,7 +9,7 @@ from ..errors import OcdError
 from ..flash.bank import SUPPORTED_FLASH_DRIVERS
 from ..target import SUPPORTED_TARGET_TYPES
 from ..tcl.values import to_str
-from .registry import CONFIG, EXEC, need
+from .registry import CONFIG, EXEC, need, recorder
 
 DEFAULT_PORTS = {"gdb": "3333", "telnet": "4444", "tcl": "6666"}
 # OpenOCD command groups whose settings configs use but ocdpy does not act on yet: recorded, listed by
@@ -23,7 +23,7 @@ RECORDED_GROUPS = ("cortex_m", "cortex_a", "aarch64", "arm", "armv4_5", "arm7_9"
                    "tcl_notifications", "tcl_trace", "noinit", "init_reset", "quark_x10xx", "quark_d20xx",
                    "lpc2900", "at91sam7", "at91sam3", "at91sam4", "kinetis", "nrf5", "stm32l4x", "stm32lx",
                    "stm32h7x", "psoc4", "psoc6", "mdr", "efm32", "str9xpec", "mrvlqspi", "stmqspi", "stmsmi",
-                   "jtagspi", "dap apsel", "dap apid", "dap apreg", "dap baseaddr", "dap memaccess", "dap dpreg",
+                   "jtagspi", "at91sam9", "etm_dummy", "swim", "stm32f1x", "stm32f2x", "dap apsel", "dap apid", "dap apreg", "dap baseaddr", "dap memaccess", "dap dpreg",
                    "dap ti_be_32_quirks", "dap nu_npcx_quirks", "dap apcsw", "dap init")
 
 
@@ -60,10 +60,10 @@ def register(session) -> None:
     reg.add("bindto", bindto, CONFIG, "[name]", "Specify address by name on which to listen for connections")
     for name in ("gdb_memory_map", "gdb_flash_program", "gdb_report_data_abort", "gdb_report_register_access_error",
                  "gdb_breakpoint_override", "gdb_target_description", "poll_period", "gdb_sync"):
-        reg.add(name, setting(session, name), "any", "...")
+        reg.add(name, recorder(session, name), "any", "...")
     for group in RECORDED_GROUPS:
         if group not in reg.specs:
-            reg.add(group, setting(session, group), "any", "...")
+            reg.add(group, recorder(session, group), "any", "...")
 
     for kind in ("tpiu", "swo", "cti"):
         reg.add(f"{kind} create", object_creator(session, kind), CONFIG, "name [options ...]")
@@ -108,13 +108,6 @@ def register(session) -> None:
             "Print the configured adapter, transport, TAPs, DAPs, targets and flash banks")
 
 
-def setting(session, name: str):
-    def handler(args):
-        session.settings.setdefault(name, []).append([to_str(a) for a in args])
-        return ""
-    return handler
-
-
 def object_creator(session, kind: str):
     """`tpiu create NAME …` and friends: an object command that records its configuration."""
     def create(args):
@@ -123,7 +116,7 @@ def object_creator(session, kind: str):
         if session.interp.lookup(name) is not None:
             raise OcdError(f"{kind} create: command '{name}' already exists")
         session.objects.setdefault(kind, {})[name] = words[1:]
-        session.registry.add(name, setting(session, name), "any", "subcommand ...")
+        session.registry.add(name, recorder(session, name), "any", "subcommand ...")
         return ""
     return create
 

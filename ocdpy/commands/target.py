@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..errors import OcdError
 from ..target import ADI_TARGET_TYPES, EVENT_NAMES, TARGET_TYPES, Target
 from ..tcl.values import to_str
-from .registry import CONFIG, EXEC, UsageError, need, parse_number
+from .jtag import find_tap
+from .registry import CONFIG, EXEC, UsageError, need, parse_number, recorder
 
 _NUMERIC = {"-work-area-phys": "work_area_phys", "-work-area-virt": "work_area_virt",
             "-work-area-size": "work_area_size", "-coreid": "coreid", "-ap-num": "ap_num",
@@ -57,10 +58,12 @@ def configure_target(session, target: Target, args: list) -> None:
         elif opt == "-chain-position":
             if target.type in ADI_TARGET_TYPES:
                 raise OcdError("target requires -dap parameter instead of -chain-position!")
-            target.tap = lookup(session.taps, raw, "-chain-position: Tap")
+            target.tap = find_tap(session, raw, "-chain-position")
         elif opt == "-dap":
-            target.dap = lookup(session.daps, raw, "-dap: DAP")
-            target.tap = target.dap.tap
+            dap = lookup(session.daps, raw, "-dap: DAP")
+            target.tap = dap.tap
+            if target.type != "hla_target":
+                target.dap = dap
         elif opt == "-rtos":
             target.rtos = raw
         elif opt == "-gdb-port":
@@ -117,10 +120,12 @@ def register(session) -> None:
         name, kind = to_str(args[0]), to_str(args[1])
         if name in session.targets:
             raise OcdError(f"target '{name}' already exists")
-        if session.interp.lookup(name) is not None:
+        if session.interp.lookup(name) is not None and not reg.is_recorded(name):
             raise OcdError(f"Command/target: {name} Already exists")
         if kind not in TARGET_TYPES:
             raise OcdError(f"target type '{kind}' is unknown (OpenOCD 0.12 knows: {' '.join(TARGET_TYPES)})")
+        if session.transport and session.transport.startswith("hla") and kind == "cortex_m":
+            kind = "hla_target"  # an HLA probe runs the core itself, as OpenOCD's startup script arranges
         target = Target(name, kind)
         configure_target(session, target, list(args[2:]))
         if target.tap is None:
@@ -134,11 +139,8 @@ def register(session) -> None:
     def add_object_command(target: Target) -> None:
         name = target.name
 
-        def settings(args):  # type-specific subcommands (cortex_m …, arm7_9 …): recorded for later issues
-            target.settings.setdefault(to_str(args[0]), []).append([to_str(a) for a in args[1:]])
-            return ""
-
-        reg.add(name, settings, "any", "subcommand ...")
+        reg.remove(name)
+        reg.add(name, recorder(session, name), "any", "subcommand ...")  # type-specific: cortex_m …, arm7_9 …
         reg.add(f"{name} configure", lambda args: configure_target(session, target, list(args)) or "", "any",
                 "[target_attribute ...]")
         reg.add(f"{name} cget", lambda args: cget(target, args), "any", "target_attribute")

@@ -3,6 +3,8 @@ try throw loop range exists defer stacktrace package, and the `env` array."""
 from __future__ import annotations
 
 import os
+import platform
+import sys
 
 from ..errors import ERROR, OK, TclControl, TclError, TclReturn, wrong_args
 from ..interp import Proc, completion
@@ -209,4 +211,8 @@ def register(interp) -> None:
     interp.register("package", subcommand_dispatch(
         "package", {"require": package_require, "provide": package_provide, "names": package_names},
         usage="subcommand ?args ...?"))
+    interp.global_frame.vars["tcl_platform"] = {
+        "bootstrap": "0", "byteOrder": "littleEndian" if sys.byteorder == "little" else "bigEndian",
+        "engine": "Jim", "os": platform.system().lower(), "pathSeparator": os.pathsep, "platform": "unix"
+        if os.name == "posix" else os.name, "pointerSize": "8", "threaded": "0", "wordSize": "8"}
     interp.global_frame.vars["env"] = {k.decode("latin-1"): v.decode("latin-1") for k, v in os.environb.items()}
