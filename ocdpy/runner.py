@@ -7,7 +7,7 @@ from .errors import ShutdownRequest
 from .log import Log
 from .session import Session
 from .tcl.errors import TclControl, TclError, TclExit
-from .tcl.runner import format_error
+from .tcl.runner import format_error, unwinding
 
 COMMAND_LINE = "command line"
 
@@ -15,9 +15,7 @@ COMMAND_LINE = "command line"
 def report(log: Log, e: TclError) -> None:
     """OpenOCD-style: `Error: msg` for -c commands; `file:line: Error: msg` and the proc chain for scripts."""
     if not e.located or e.file == COMMAND_LINE:
-        lines = [f"Error: {e.result}"]
-        lines += [f"in procedure '{p}' called at file \"{f}\", line {n}" for p, f, n in reversed(e.trace)
-                  if f != COMMAND_LINE]
+        lines = [f"Error: {e.result}", *unwinding(e, skip_file=COMMAND_LINE)]
     else:
         lines = format_error(e).splitlines()
     for line in lines:

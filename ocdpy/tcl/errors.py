@@ -20,11 +20,21 @@ class TclError(Exception):
         self.file: str | None = None
         self.line: int | None = None
         self.located = False
-        self.trace: list[tuple[str, str, int]] = []
+        self.trace: list[tuple[str, str, int]] = []  # (proc, file, line of the call), innermost first
+        self.unwound: list[str] = []  # proc calls and sourced files it passed through, innermost first
         self.errorcode = "NONE"
 
     def __str__(self) -> str:
         return self.result
+
+    def add_call(self, proc: str, file: str, line: int) -> None:
+        """The error leaves a proc called at file:line."""
+        self.trace.append((proc, file, line))
+        self.unwound.append(f"in procedure '{proc}' called at file \"{file}\", line {line}")
+
+    def add_source(self, name: str, file: str, line: int) -> None:
+        """The error leaves a file that `source` read, called at file:line."""
+        self.unwound.append(f"in file \"{name}\" sourced from \"{file}\", line {line}")
 
 
 class TclControl(Exception):

@@ -343,6 +343,11 @@ class Interp:
             raise err from None
         return self.eval_script(compiled, loc or self.loc_of(script))
 
+    def current_location(self) -> tuple[str, int]:
+        """File and line of the command being executed."""
+        file, base = self.cur_loc
+        return (file, base + (self.cur_cmd.line - 1 if self.cur_cmd is not None else 0))
+
     def loc_of(self, value) -> tuple:
         """Where a script argument came from: the word of the current command that holds it."""
         cmd = self.cur_cmd
@@ -378,7 +383,7 @@ class Interp:
                 if not e.located:
                     e.file, e.line, e.located = loc[0], loc[1] + cmd.line - 1, True
                 if type(fn) is Proc:
-                    e.trace.append((to_str(argv[0]), loc[0], loc[1] + cmd.line - 1))
+                    e.add_call(to_str(argv[0]), loc[0], loc[1] + cmd.line - 1)
                 raise
             except RecursionError:
                 raise TclError("Too many nested calls. Infinite recursion?") from None

@@ -11,11 +11,16 @@ from .builtins.io import source_file
 def format_error(e: TclError) -> str:
     """Jim's report of an uncaught error: location, the proc chain (outermost first), the innermost site."""
     lines = [f"{e.file}:{e.line}: Error: {e.result}" if e.located else f"Error: {e.result}"]
-    for proc, file, line in reversed(e.trace):
-        lines.append(f"in procedure '{proc}' called at file \"{file}\", line {line}")
+    lines += unwinding(e)
     if e.located:
         lines.append(f"at file \"{e.file}\", line {e.line}")
     return "\n".join(lines)
+
+
+def unwinding(e: TclError, skip_file: str | None = None) -> list[str]:
+    """The proc calls and `source`s an error passed through, outermost first."""
+    skip = f'"{skip_file}"' if skip_file else None
+    return [step for step in reversed(e.unwound) if not (skip and skip in step)]
 
 
 def run(interp: Interp, path: str | None) -> int:

@@ -100,7 +100,7 @@ class _StdlibProc:
         if isinstance(err, TclError):
             if not err.located:
                 err.file, err.line, err.located = "stdlib.tcl", self.line, True
-            err.trace.append((self.proc, *self.site))
+            err.add_call(self.proc, *self.site)
         return False
 
 

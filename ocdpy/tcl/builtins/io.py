@@ -142,11 +142,16 @@ def source_file(interp, name: str):
     """Evaluate a file at the current level; `return` at its top level ends it."""
     text = read_script(name)
     saved = interp.script_file
+    caller = interp.current_location()
     interp.script_file = name
     try:
         return interp.eval(text, (name, 1))
     except TclReturn as r:
         return r.value
+    except TclError as e:
+        if caller[0]:
+            e.add_source(name, *caller)
+        raise
     finally:
         interp.script_file = saved
 
