@@ -364,20 +364,21 @@ class Interp:
         result = ""
         commands = self.commands
         for cmd in script.cmds:
-            argv = cmd.literal
-            if argv is None:
+            fn = None
+            try:
+                argv = cmd.literal
+                if argv is None:
+                    self.cur_cmd = cmd
+                    self.cur_loc = loc
+                    argv = self.subst_words(cmd, loc)
+                    if not argv:
+                        continue
+                name = argv[0]
+                fn = commands.get(name) if type(name) is str else None
+                if fn is None:
+                    fn = self.resolve_command(argv)
                 self.cur_cmd = cmd
                 self.cur_loc = loc
-                argv = self.subst_words(cmd, loc)
-                if not argv:
-                    continue
-            name = argv[0]
-            fn = commands.get(name) if type(name) is str else None
-            if fn is None:
-                fn = self.resolve_command(argv)
-            self.cur_cmd = cmd
-            self.cur_loc = loc
-            try:
                 result = fn(self, argv)
             except TclError as e:
                 if not e.located:
