@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..errors import TclBreak, TclContinue, TclError, TclReturn, wrong_args
 from ..expr import evaluate, wide_expr
-from ..lexer import subst_backslashes
+from ..lexer import find_close_brace, subst_backslashes
 from ..cstring import lower, upper
 from ..glob import glob_match
 from ..values import list_index, parse_int, to_int, to_list, to_str
@@ -371,19 +371,9 @@ def _quote_end(text: str, i: int) -> int:
 
 
 def _brace_end(text: str, i: int) -> int:
-    level, n = 1, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 1
-        elif c == "{":
-            level += 1
-        elif c == "}":
-            level -= 1
-            if level == 0:
-                return i + 1
-        i += 1
-    return n
+    """Index just past the brace closing the one before `i` (len(text) if none)."""
+    close = find_close_brace(text, i - 1)
+    return close + 1 if close >= 0 else len(text)
 
 
 def _is_name_char(c: str) -> bool:
