@@ -69,6 +69,8 @@ class Proc:
     def __init__(self, name: str, params: list, body, loc: tuple, statics: dict | None = None) -> None:
         self.name = name
         self.params = [self._param(p) for p in params]
+        if sum(1 for n, _ in self.params if n == "args") > 1:
+            raise TclError("'args' specified more than once")
         self.required = sum(1 for n, d in self.params if d is _MISSING and n != "args")
         self.body = body
         self.loc = loc

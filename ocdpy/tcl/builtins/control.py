@@ -201,20 +201,20 @@ def capture(interp, script, catch_exit: bool = False) -> tuple[int, object, dict
             interp.frame = interp.frame.parent
 
 
-_DEFAULT_CATCH_MASK = frozenset(range(64)) - {SIGNAL, EXIT, EVAL}
+_DEFAULT_PASS_THROUGH = frozenset((SIGNAL, EXIT, EVAL))
 
 
-def _catch_mask(options: list) -> frozenset:
-    """`-break`, `-no3`, `-signal`…: add or remove completion codes from what catch stops."""
-    mask = set(_DEFAULT_CATCH_MASK)
+def _pass_through(options: list) -> frozenset:
+    """Completion codes catch lets through: `-signal`, `-exit`… stop them, `-noerror`, `-no3`… let them pass."""
+    passing = set(_DEFAULT_PASS_THROUGH)
     for opt in options:
         name = opt[1:]
         drop = name.startswith("no") and name[2:] and (name[2:] in CODE_NAMES or name[2:].isdigit())
         if drop:
             name = name[2:]
         code = parse_code(name)
-        (mask.discard if drop else mask.add)(code)
-    return frozenset(mask)
+        (passing.add if drop else passing.discard)(code)
+    return frozenset(passing)
 
 
 def cmd_catch(interp, argv):
@@ -227,9 +227,9 @@ def cmd_catch(interp, argv):
         options.append(opt)
     if not 1 <= len(args) <= 3:
         raise wrong_args("catch ?-?no?code ... --? script ?resultVarName? ?optionVarName?")
-    mask = _catch_mask(options) if options else _DEFAULT_CATCH_MASK
-    code, result, info = capture(interp, args[0], EXIT in mask)
-    if code not in mask:  # not ours to stop: let it carry on outwards
+    passing = _pass_through(options) if options else _DEFAULT_PASS_THROUGH
+    code, result, info = capture(interp, args[0], EXIT not in passing)
+    if code in passing:  # not ours to stop: let it carry on outwards
         if code == RETURN:
             raise TclReturn(info["-code"], result, info["-level"])
         return completion(code, result, info)

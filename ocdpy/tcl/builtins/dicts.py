@@ -284,12 +284,12 @@ def dict_update(interp, argv):
 
 DICT_TABLE = {
     "append": _dict_updater("append"), "create": dict_create, "exists": dict_exists, "for": dict_for,
-    "get": dict_get, "getwithdefault": dict_getwithdefault, "incr": _dict_updater("incr"), "info": dict_info_cmd,
+    "get": dict_get, "getwithdefault": dict_getwithdefault, "getdef": dict_getwithdefault, "incr": _dict_updater("incr"), "info": dict_info_cmd,
     "keys": dict_keys, "lappend": _dict_updater("lappend"), "merge": dict_merge, "remove": dict_remove,
     "replace": dict_replace, "set": dict_set, "size": dict_size, "unset": dict_unset, "update": dict_update,
     "values": dict_values, "with": dict_with,
 }
-_DICT_NAMES = sorted(DICT_TABLE)
+_DICT_NAMES = sorted(set(DICT_TABLE) - {"getdef"})  # getdef: an unlisted alias, as in Jim
 
 
 def cmd_dict(interp, argv):

@@ -8,7 +8,8 @@ import sys
 
 from ..errors import ERROR, OK, TclControl, TclError, TclReturn, wrong_args
 from ..interp import Proc, completion
-from ..values import to_int, to_list, to_str
+from .. import expr as expr_ops
+from ..values import to_int, to_list, to_number, to_str
 from ._args import check_args, subcommand_dispatch
 from .control import capture, parse_code
 
@@ -171,6 +172,28 @@ def _cur_line(interp) -> int:
     return interp.cur_loc[1] + (cmd.line - 1 if cmd is not None else 0)
 
 
+def _arith(op, identity=None):
+    """Jim's `+ - * /` commands: fold the operator over the arguments; `- x` and `/ x` apply it to the identity."""
+    def command(interp, argv):
+        nums = [to_number_or_error(a) for a in argv[1:]]
+        if identity is None and not nums:
+            raise wrong_args(f"{argv[0]} number ?number ... number?")
+        if len(nums) == 1 and identity is None:
+            nums = [0 if argv[0] == "-" else 1.0, nums[0]]
+        result = identity if identity is not None else nums.pop(0)
+        for n in nums:
+            result = op(result, n)
+        return result
+    return command
+
+
+def to_number_or_error(value):
+    n = to_number(value)
+    if n is None:
+        raise TclError(f'expected floating-point number but got "{to_str(value)}"')
+    return n
+
+
 def cmd_env(interp, argv):
     check_args(argv, 0, 2, "varName ?default?")
     env = interp.global_frame.vars.get("env")
@@ -206,7 +229,9 @@ def package_names(interp, argv):
 def register(interp) -> None:
     interp.packages = {}
     for name, fn in (("try", cmd_try), ("throw", cmd_throw), ("loop", cmd_loop), ("range", cmd_range),
-                     ("exists", cmd_exists), ("defer", cmd_defer), ("stacktrace", cmd_stacktrace), ("env", cmd_env), ("rand", cmd_rand)):
+                     ("exists", cmd_exists), ("defer", cmd_defer), ("stacktrace", cmd_stacktrace), ("env", cmd_env), ("rand", cmd_rand),
+                     ("+", _arith(expr_ops.add, 0)), ("*", _arith(expr_ops.mul, 1)), ("-", _arith(expr_ops.sub)),
+                     ("/", _arith(expr_ops.div))):
         interp.register(name, fn)
     interp.register("package", subcommand_dispatch(
         "package", {"require": package_require, "provide": package_provide, "names": package_names},
