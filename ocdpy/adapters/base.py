@@ -26,7 +26,7 @@ SUPPORTED_DRIVERS = ("sim", "dummy", "remote_bitbang", "cmsis-dap", "hla", "st-l
 class AdapterConfig:
     """Everything `adapter ...` and the driver's own commands recorded before `init`."""
 
-    driver: str
+    driver: str  # "" until `adapter driver` names it
     speed_khz: int | None = None
     rclk: bool = False
     srst_delay_ms: int = 0

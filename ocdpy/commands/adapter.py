@@ -37,10 +37,10 @@ RESET_CONFIG_DEFAULTS = {"signals": "none", "combination": "separate", "gates": 
 def register(session) -> None:
     reg, log = session.registry, session.log
 
+    pending = AdapterConfig("")  # `adapter speed` & co. may come before `adapter driver`, as OpenOCD allows
+
     def adapter() -> AdapterConfig:
-        if session.adapter is None:
-            raise OcdError('Debug Adapter has to be specified, see "adapter driver" command')
-        return session.adapter
+        return session.adapter if session.adapter is not None else pending
 
     def driver(args):
         (name,) = need(args, 1)
@@ -50,7 +50,8 @@ def register(session) -> None:
         if name not in DRIVER_TRANSPORTS:
             raise OcdError(f"The specified debug interface was not found ({name})\n"
                            f"The following debug adapters are available:\n  " + " ".join(DRIVER_TRANSPORTS))
-        session.adapter = AdapterConfig(name)
+        pending.driver = name
+        session.adapter = pending
         group = DRIVER_GROUPS.get(name)
         if group and name not in SUPPORTED_DRIVERS:
             record_group(group)
@@ -107,6 +108,8 @@ def register(session) -> None:
 
     def transports(args):
         """Drivers declare their transports; a config may narrow them."""
+        if session.adapter is None:
+            raise OcdError('Debug Adapter has to be specified, see "adapter driver" command')
         names = need(args, 1, -1)
         unknown = [t for t in names if t not in adapter().transports]
         if unknown:

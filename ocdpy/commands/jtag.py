@@ -4,7 +4,6 @@ from __future__ import annotations
 from ..arm.dap_config import DapConfig
 from ..errors import OcdError
 from ..tcl.values import to_str
-from ..transports import is_jtag
 from ..transports.jtag import TAP_EVENTS, Tap
 from .registry import CONFIG, EXEC, UsageError, need, parse_number, recorder
 
@@ -55,9 +54,11 @@ def find_tap(session, name: str, what: str) -> Tap:
 def register(session) -> None:
     reg = session.registry
 
-    def require_jtag(command: str) -> None:
+    def require_jtag(command: str, adapter_level_ok: bool = True) -> None:
+        """JTAG-only commands; TAP declarations also pass under hla_jtag/dapdirect_jtag, as in OpenOCD."""
         transport = session.transport
-        if transport is not None and not is_jtag(transport):
+        allowed = "jtag" in transport if transport and adapter_level_ok else transport == "jtag"
+        if transport is not None and not allowed:
             raise OcdError(f'session transport is "{transport}" but your config requires JTAG '
                            f"(command '{command}')")
 
@@ -77,7 +78,7 @@ def register(session) -> None:
         return add_tap(args, "jtag newtap")
 
     def names(args):
-        require_jtag("jtag names")
+        require_jtag("jtag names", adapter_level_ok=False)
         need(args, 0)
         return list(session.taps)
 

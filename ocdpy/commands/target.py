@@ -6,6 +6,7 @@ from ..errors import OcdError
 from ..target import ADI_TARGET_TYPES, EVENT_NAMES, TARGET_TYPES, Target
 from ..tcl.values import to_str
 from .jtag import find_tap
+from .target_access import needs_target
 from .registry import CONFIG, EXEC, UsageError, need, parse_number, recorder
 
 _NUMERIC = {"-work-area-phys": "work_area_phys", "-work-area-virt": "work_area_virt",
@@ -15,6 +16,11 @@ _NUMERIC = {"-work-area-phys": "work_area_phys", "-work-area-virt": "work_area_v
 _EXEC_METHODS = ("arp_examine", "arp_halt", "arp_poll", "arp_reset", "arp_waitstate", "array2mem", "examine-deferred",
                  "get_reg", "mdb", "mdd", "mdh", "mdw", "mem2array", "mwb", "mwd", "mwh", "mww", "read_memory",
                  "set_reg", "write_memory", "was_examined", "profile")
+
+
+# stm8 targets take their memory layout as configure options.
+STM8_OPTIONS = ("-flashstart", "-flashend", "-eepromstart", "-eepromend", "-optionstart", "-optionend",
+                "-blocksize")
 
 
 def event_name(name: str) -> str:
@@ -45,6 +51,9 @@ def configure_target(session, target: Target, args: list) -> None:
         if opt in ("-defer-examine",):
             target.defer_examine = True
             continue
+        if opt == "-enable_stm8l" and target.type == "stm8":
+            target.settings[opt] = True
+            continue
         raw = to_str(value())
         i += 1
         if opt in _NUMERIC:
@@ -68,7 +77,7 @@ def configure_target(session, target: Target, args: list) -> None:
             target.rtos = raw
         elif opt == "-gdb-port":
             target.gdb_port = raw
-        elif opt in ("-cti", "-ctibase", "-type"):
+        elif opt in ("-cti", "-ctibase", "-type") or (opt in STM8_OPTIONS and target.type == "stm8"):
             target.settings[opt] = raw
         else:
             raise OcdError(f"{target.name} configure: unknown option {opt}")
@@ -148,12 +157,7 @@ def register(session) -> None:
         reg.add(f"{name} eventlist", lambda args: event_table(target), EXEC, "")
         reg.add(f"{name} invoke-event", lambda args: invoke_event(target, need(args, 1)[0]), "any", "event_name")
         for method in _EXEC_METHODS:
-            reg.add(f"{name} {method}", not_yet(f"{name} {method}"), EXEC, "...")
-
-    def not_yet(cname: str):
-        def handler(args):
-            raise OcdError(f"'{cname}' needs a live target, which this version of ocdpy cannot reach yet")
-        return handler
+            reg.add(f"{name} {method}", needs_target(f"{name} {method}"), EXEC, "...")
 
     def event_table(target: Target) -> str:
         lines = [f"Event actions for target ({target.name})", "", "Event           | Body",
