@@ -64,7 +64,7 @@ def split_array_name(name: str) -> tuple[str, str | None]:
 class Proc:
     """A procedure defined by `proc`, `lambda` or `apply`; `statics` persist across calls."""
 
-    __slots__ = ("name", "params", "body", "loc", "_script", "statics", "required")
+    __slots__ = ("name", "params", "body", "loc", "_script", "statics", "required", "plain_names")
 
     def __init__(self, name: str, params: list, body, loc: tuple, statics: dict | None = None) -> None:
         self.name = name
@@ -72,6 +72,8 @@ class Proc:
         if sum(1 for n, _ in self.params if n == "args") > 1:
             raise TclError("'args' specified more than once")
         self.required = sum(1 for n, d in self.params if d is _MISSING and n != "args")
+        # the common case, only required parameters, binds with one zip
+        self.plain_names = None if self.required != len(self.params) else tuple(n for n, _ in self.params)
         self.body = body
         self.loc = loc
         self.statics = statics
@@ -102,6 +104,10 @@ class Proc:
 
         `{args name}` collects the extra words into `name` instead of `args`.
         """
+        names = self.plain_names
+        if names is not None and len(argv) - 1 == len(names) and not self.statics:
+            frame_vars.update(zip(names, argv[1:]))
+            return
         nargs = len(argv) - 1
         spare = nargs - self.required
         optional = sum(1 for n, d in self.params if d is not _MISSING and n != "args")
