@@ -1,0 +1,1 @@
+"""Simulated silicon and probes: imported only when a simulated board is used."""
