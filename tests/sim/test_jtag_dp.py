@@ -2,9 +2,7 @@
 real OpenOCD 0.12 over TCP (OpenOCD was written against silicon, so it checks the models)."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import threading
 
