@@ -57,6 +57,7 @@ def subcommand_dispatch(name: str, table: dict, what: str = "subcommand",
             except TclError:
                 get_enum(sub, shown, what)
                 raise
+            argv = [argv[0], sub, *argv[2:]]  # handlers see the full subcommand name
         return table[sub](interp, argv)
 
     return command

@@ -269,7 +269,7 @@ def cmd_switch(interp, argv):
         pairs = list(to_list(rest[1]))
     else:
         pairs = rest[1:]
-    if len(pairs) % 2:
+    if len(pairs) % 2 or not pairs:
         raise wrong_args("switch ?options? string pattern body ... ?default body?   or   "
                          "{pattern body ?pattern body ...?}")
     for k in range(0, len(pairs), 2):
@@ -278,7 +278,7 @@ def cmd_switch(interp, argv):
             while k < len(pairs) and to_str(pairs[k + 1]) == "-":
                 k += 2
             if k >= len(pairs):
-                raise TclError(f'no body specified for pattern "{pattern}"')
+                raise TclError(f'no body specified for pattern "{to_str(pairs[-2])}"')
             return interp.eval(pairs[k + 1])
     return ""
 
@@ -306,7 +306,9 @@ def concat_words(words) -> str:
 def cmd_uplevel(interp, argv):
     check_args(argv, 1, None, "?level? command ?arg ...?")
     first = to_str(argv[1])
-    if len(argv) > 2 and (first.startswith("#") or first.lstrip("-").isdigit()):
+    if first.startswith("#") or first.lstrip("-").isdigit():
+        if len(argv) < 3:
+            raise wrong_args("uplevel ?level? command ?arg ...?")
         target = interp.frame_at(first)
         words = argv[2:]
     else:

@@ -28,35 +28,42 @@ def _proc(interp, argv) -> Proc:
 
 
 def info_exists(interp, argv):
-    check_args(argv, 2, 2, "varName")
+    check_args(argv, 2, 2, f"{argv[1]} varName")
     return 1 if interp.var_exists(to_str(argv[2])) else 0
 
 
 def info_commands(interp, argv):
-    check_args(argv, 1, 2, "?pattern?")
+    check_args(argv, 1, 2, f"{argv[1]} ?pattern?")
     return _matching(list(interp.commands), argv)
 
 
 def info_procs(interp, argv):
-    check_args(argv, 1, 2, "?pattern?")
+    check_args(argv, 1, 2, f"{argv[1]} ?pattern?")
     return _matching([n for n, f in interp.commands.items() if type(f) is Proc], argv)
 
 
 def info_body(interp, argv):
-    check_args(argv, 2, 2, "procname")
+    check_args(argv, 2, 2, f"{argv[1]} procname")
     return _proc(interp, argv).body
 
 
 def info_args(interp, argv):
-    check_args(argv, 2, 2, "procname")
+    check_args(argv, 2, 2, f"{argv[1]} procname")
     return [name if default is NO_DEFAULT else [name, default] for name, default in _proc(interp, argv).params]
 
 
+def _level_number(value) -> int:
+    try:
+        return to_int(value)
+    except TclError:
+        raise TclError(f'bad level "{to_str(value)}"') from None
+
+
 def info_level(interp, argv):
-    check_args(argv, 1, 2, "?levelNum?")
+    check_args(argv, 1, 2, f"{argv[1]} ?levelNum?")
     if len(argv) == 2:
         return interp.frame.level
-    n = to_int(argv[2])
+    n = _level_number(argv[2])
     target = n if n > 0 else interp.frame.level + n
     f = interp.frame
     while f is not None and f.level > target:
@@ -67,10 +74,10 @@ def info_level(interp, argv):
 
 
 def info_frame(interp, argv):
-    check_args(argv, 1, 2, "?levelNum?")
+    check_args(argv, 1, 2, f"{argv[1]} ?levelNum?")
     if len(argv) == 2:
         return interp.frame.level
-    n = to_int(argv[2])
+    n = _level_number(argv[2])
     target = n if n > 0 else interp.frame.level + n
     f = interp.frame
     while f is not None and f.level > target:
@@ -82,7 +89,7 @@ def info_frame(interp, argv):
 
 
 def info_script(interp, argv):
-    check_args(argv, 1, 2, "?filename?")
+    check_args(argv, 1, 2, f"{argv[1]} ?filename?")
     if len(argv) == 3:
         interp.script_file = to_str(argv[2])
     return interp.script_file
@@ -98,24 +105,24 @@ def _var_names(vars_: dict, argv) -> list:
 
 
 def info_vars(interp, argv):
-    check_args(argv, 1, 2, "?pattern?")
+    check_args(argv, 1, 2, f"{argv[1]} ?pattern?")
     return _var_names(interp.frame.vars, argv)
 
 
 def info_locals(interp, argv):
-    check_args(argv, 1, 2, "?pattern?")
+    check_args(argv, 1, 2, f"{argv[1]} ?pattern?")
     if interp.frame.level == 0:
         return []
     return _matching([n for n, v in interp.frame.vars.items() if type(v) is not Link], argv)
 
 
 def info_globals(interp, argv):
-    check_args(argv, 1, 2, "?pattern?")
+    check_args(argv, 1, 2, f"{argv[1]} ?pattern?")
     return _var_names(interp.global_frame.vars, argv)
 
 
 def info_complete(interp, argv):
-    check_args(argv, 2, 2, "script")
+    check_args(argv, 2, 2, f"{argv[1]} script")
     try:
         parse(to_str(argv[2]))
     except TclParseError as e:
@@ -124,7 +131,7 @@ def info_complete(interp, argv):
 
 
 def info_returncodes(interp, argv):
-    check_args(argv, 1, 2, "?code?")
+    check_args(argv, 1, 2, f"{argv[1]} ?code?")
     names = {code: name for name, code in CODE_NAMES.items()}
     if len(argv) == 3:
         return names.get(to_int(argv[2]), "")

@@ -71,16 +71,18 @@ def _is_dict_like(interp, name: str) -> bool:
 
 
 def cmd_append(interp, argv):
-    check_args(argv, 1, None, "varName ?value value ...?")
+    check_args(argv, 1, None, "varName ?value ...?")
     name = to_str(argv[1])
+    if len(argv) == 2:
+        return interp.getvar(name)  # nothing to append: Jim reads the variable (and fails if it is unset)
     try:
         old = to_str(interp.getvar(name))
-    except TclError:
+    except TclError as e:
+        if "isn't array" in e.result:
+            raise TclError(e.result.replace("can't read", "can't set")) from None
         if not _unset_or_missing_element(interp, name):
             raise
         old = ""
-    if len(argv) == 2 and not old and not interp.var_exists(name):
-        return interp.setvar(name, "")
     return interp.setvar(name, old + "".join(to_str(v) for v in argv[2:]))
 
 
