@@ -94,15 +94,34 @@ class DebugRegisters:
             return self.dwt[n][reg // 4] if reg < 12 else 0
         return 0
 
+    def _sync_core_flags(self) -> None:
+        """The core acts on these itself (BKPT halts, vector catch at reset and on HardFault)."""
+        debugen = bool(self.dhcsr_ctrl & C_DEBUGEN)
+        for name, value in (("debug_enabled", debugen), ("vector_catch_reset", self.vector_catch_reset),
+                            ("vector_catch_hardfault", debugen and bool(self.demcr & VC_HARDERR))):
+            if hasattr(self.core, name):
+                setattr(self.core, name, value)
+
     def write(self, address: int, value: int) -> None:
+        if address in (DHCSR, DEMCR):
+            try:
+                self._write_control(address, value)
+            finally:
+                self._sync_core_flags()
+        else:
+            self._write_other(address, value)
+
+    def _write_control(self, address: int, value: int) -> None:
         if address == DHCSR:
             self._write_dhcsr(value)
-        elif address == DCRSR:
+        else:
+            self.demcr = value & 0x010F07F1
+
+    def _write_other(self, address: int, value: int) -> None:
+        if address == DCRSR:
             self._register_transfer(value)
         elif address == DCRDR:
             self.dcrdr = value & 0xFFFFFFFF
-        elif address == DEMCR:
-            self.demcr = value & 0x010F07F1
         elif address == DFSR:
             self.dfsr &= ~value
         elif address == FP_CTRL:

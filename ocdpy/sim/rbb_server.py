@@ -6,6 +6,7 @@ Reads are answered in batches: everything received in one packet is processed be
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 from typing import Callable
 
@@ -50,8 +51,12 @@ class BitbangSession:
 
 
 def serve(chain: ScanChain, port: int, host: str = "127.0.0.1", on_srst=None,
-          ready: Callable[[int], None] | None = None, max_clients: int | None = None) -> None:
-    """Serve clients one after another; a client that drops never takes the board down."""
+          ready: Callable[[int], None] | None = None, max_clients: int | None = None, lock=None) -> None:
+    """Serve clients one after another; a client that drops never takes the board down.
+
+    `lock` (if given) is held while each received packet is processed, so a core running on another
+    thread is always between instructions when the probe looks at it."""
+    lock = lock or contextlib.nullcontext()
     with socket.create_server((host, port)) as server:
         if ready:
             ready(server.getsockname()[1])
@@ -67,7 +72,8 @@ def serve(chain: ScanChain, port: int, host: str = "127.0.0.1", on_srst=None,
                         data = conn.recv(65536)
                         if not data:
                             break
-                        reply, done = session.feed(data)
+                        with lock:
+                            reply, done = session.feed(data)
                         if reply:
                             conn.sendall(reply)
                         if done:

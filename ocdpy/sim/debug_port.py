@@ -1,0 +1,49 @@
+"""A board's debug port: the debug registers wired into its core, the DP/AHB-AP over its bus, and the
+JTAG scan chain (boundary-scan TAP + JTAG-DP) a bit-level front end clocks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dap import AhbAp, DebugPort
+from .debug import DebugRegisters
+from .jtag_tap import BoundaryScanTap, JtagDpTap, ScanChain
+
+ROM_TABLE = 0xE00FF000
+
+
+@dataclass(frozen=True)
+class DebugFacts:
+    """Per-part debug identities (ARM TRMs and the STM32 reference manuals' debug chapters)."""
+
+    ap_idr: int
+    jtag_dp_idcode: int | None   # None: the part has no JTAG (STM32F0 is SW-DP only)
+    bs_idcode: int | None        # STM32 boundary-scan TAP
+    fpb_code: int
+    fpb_literal: int
+    dwt_comparators: int
+    has_cyccnt: bool
+
+
+FACTS = {
+    "stm32f072rb": DebugFacts(0x04770021, None, None, 4, 0, 2, False),
+    "stm32f103c8": DebugFacts(0x24770011, 0x3BA00477, 0x06410041, 6, 2, 4, True),
+    "stm32f401cc": DebugFacts(0x24770011, 0x4BA00477, 0x06423041, 6, 2, 4, True),
+}
+
+
+class BoardDebugPort:
+    """Everything a probe reaches on one board."""
+
+    def __init__(self, board, chip_name: str) -> None:
+        facts = FACTS[chip_name]
+        core = board.core
+        self.registers = DebugRegisters(core, facts.fpb_code, facts.fpb_literal, facts.dwt_comparators,
+                                        facts.has_cyccnt)
+        core.ppb.debug = self.registers
+        core.on_halt.append(self.registers.on_halt)
+        core.on_reset.append(lambda kind: self.registers.on_reset())
+        self.dp = DebugPort(board.chip.spec.dp_idcode, AhbAp(core.debug_bus, facts.ap_idr, ROM_TABLE))
+        self.chain = None
+        if facts.jtag_dp_idcode is not None:
+            jtag_dp = DebugPort(facts.jtag_dp_idcode, self.dp.ap)
+            self.chain = ScanChain([BoundaryScanTap(facts.bs_idcode), JtagDpTap(facts.jtag_dp_idcode, jtag_dp)])
