@@ -58,7 +58,11 @@ class FlashMemory:
 
 
 class _Controller:
-    """What both flash interfaces share: the unlock sequence and busy time."""
+    """What both flash interfaces share: ACR/KEYR/SR/CR handling, the unlock sequence and busy time.
+
+    Subclasses give the register offsets and bits (ACR, KEYR, SR, CR, BSY, LOCK, STRT), the writable masks
+    (ACR_MASK, SR_CLEAR, CR_MASK), `_erase()`, and `_read_more`/`_write_more` for their other registers.
+    """
 
     def __init__(self, flash: FlashMemory, now: Callable[[], float]) -> None:
         self.flash = flash
@@ -74,6 +78,39 @@ class _Controller:
 
     def _start(self, seconds: float) -> None:
         self.busy_until = max(self.busy_until, self.now()) + seconds
+
+    def read(self, offset: int) -> int:
+        if offset == self.ACR:
+            return self.acr
+        if offset == self.SR:
+            return self.sr | (self.BSY if self.busy else 0)
+        if offset == self.CR:
+            return self.cr_bits | (self.LOCK if self.locked else 0)
+        return self._read_more(offset)
+
+    def write(self, offset: int, value: int) -> None:
+        if offset == self.ACR:
+            self.acr = value & self.ACR_MASK
+        elif offset == self.KEYR:
+            self._key(value)
+        elif offset == self.SR:
+            self.sr &= ~(value & self.SR_CLEAR)  # error and EOP flags: write 1 to clear
+        elif offset == self.CR:
+            if value & self.LOCK:
+                self.locked = True
+            if self.locked:
+                return
+            self.cr_bits = value & self.CR_MASK & ~self.STRT
+            if value & self.STRT:
+                self._erase()
+        else:
+            self._write_more(offset, value)
+
+    def _read_more(self, offset: int) -> int:
+        return 0
+
+    def _write_more(self, offset: int, value: int) -> None:
+        pass
 
     def _key(self, value: int) -> None:
         """KEYR: KEY1 then KEY2 unlocks; anything else locks the interface until the next reset."""
@@ -105,37 +142,13 @@ class F1FlashController(_Controller):
         self.obr = obr
         self.wrpr = 0xFFFFFFFF
 
-    def read(self, offset: int) -> int:
-        if offset == self.ACR:
-            return self.acr
-        if offset == self.SR:
-            return self.sr | (self.BSY if self.busy else 0)
-        if offset == self.CR:
-            return self.cr_bits | (self.LOCK if self.locked else 0)
-        if offset == self.AR:
-            return self.ar
-        if offset == self.OBR:
-            return self.obr
-        if offset == self.WRPR:
-            return self.wrpr
-        return 0
+    ACR_MASK, SR_CLEAR, CR_MASK = 0x3F, PGERR | WRPRTERR | EOP, 0x1E77
 
-    def write(self, offset: int, value: int) -> None:
-        if offset == self.ACR:
-            self.acr = value & 0x3F
-        elif offset == self.KEYR:
-            self._key(value)
-        elif offset == self.SR:
-            self.sr &= ~(value & (self.PGERR | self.WRPRTERR | self.EOP))
-        elif offset == self.CR:
-            if value & self.LOCK:
-                self.locked = True
-            if self.locked:
-                return
-            self.cr_bits = value & 0x1E77 & ~self.STRT
-            if value & self.STRT:
-                self._erase()
-        elif offset == self.AR and not self.locked:
+    def _read_more(self, offset: int) -> int:
+        return {self.AR: self.ar, self.OBR: self.obr, self.WRPR: self.wrpr}.get(offset, 0)
+
+    def _write_more(self, offset: int, value: int) -> None:
+        if offset == self.AR and not self.locked:
             self.ar = value
 
     def _erase(self) -> None:
@@ -182,32 +195,10 @@ class F4FlashController(_Controller):
         self.cr_bits = 0
         self.optcr = 0x0FFFAAED
 
-    def read(self, offset: int) -> int:
-        if offset == self.ACR:
-            return self.acr
-        if offset == self.SR:
-            return self.sr | (self.BSY if self.busy else 0)
-        if offset == self.CR:
-            return self.cr_bits | (self.LOCK if self.locked else 0)
-        if offset == self.OPTCR:
-            return self.optcr
-        return 0
+    ACR_MASK, SR_CLEAR, CR_MASK = 0x1F0F, 0x1F3, 0x0301037F
 
-    def write(self, offset: int, value: int) -> None:
-        if offset == self.ACR:
-            self.acr = value & 0x1F0F
-        elif offset == self.KEYR:
-            self._key(value)
-        elif offset == self.SR:
-            self.sr &= ~(value & 0x1F3)
-        elif offset == self.CR:
-            if value & self.LOCK:
-                self.locked = True
-            if self.locked:
-                return
-            self.cr_bits = value & 0x0300037F
-            if value & self.STRT:
-                self._erase()
+    def _read_more(self, offset: int) -> int:
+        return self.optcr if offset == self.OPTCR else 0
 
     @property
     def psize_bytes(self) -> int:
