@@ -2,7 +2,7 @@
 
 The DP keeps CTRL/STAT (power-up request/acknowledge, sticky error flags), SELECT and the last AP read;
 the AHB-AP turns CSW/TAR/DRW/BDx accesses into bus reads and writes with the size, byte lanes and
-1 KiB auto-increment wrap of the ADIv5 specification. Transports (JTAG-DP scans, SW-DP packets, the
+auto-increment wrap (1 KiB, 4 KiB on the Cortex-M4) of the ADIv5 specification and the core's TRM. Transports (JTAG-DP scans, SW-DP packets, the
 in-process adapter) call `dp_read/dp_write/ap_read/ap_write`.
 """
 from __future__ import annotations
@@ -40,8 +40,9 @@ class DebugBus(Protocol):
 class AhbAp:
     """A MEM-AP on the AHB bus (ADIv5 C2), as found in Cortex-M0/M3/M4 DAPs."""
 
-    def __init__(self, bus: DebugBus, idr: int, rom_base: int) -> None:
+    def __init__(self, bus: DebugBus, idr: int, rom_base: int, autoinc_block: int = 1024) -> None:
         self.bus = bus
+        self.autoinc_mask = autoinc_block - 1  # 1 KiB on Cortex-M0/M3, 4 KiB on the Cortex-M4 AHB-AP
         self.idr = idr
         self.base = rom_base | 0x3  # format: ADIv5 entry present
         self.csw = CSW_FIXED | 0x2   # word size, no auto-increment
@@ -53,8 +54,9 @@ class AhbAp:
     def _increment(self, count: int) -> None:
         mode = (self.csw >> CSW_ADDRINC_SHIFT) & 3
         if mode:
-            # auto-increment is only guaranteed inside a 1 KiB block: TAR[31:10] stays as it was
-            self.tar = (self.tar & ~0x3FF) | ((self.tar + count) & 0x3FF)
+            # auto-increment stays inside its block (1 KiB, or 4 KiB on the M4): the upper TAR bits stay
+            mask = self.autoinc_mask
+            self.tar = (self.tar & ~mask) | ((self.tar + count) & mask)
 
     def _transfer(self, address: int, value: int | None, packed: bool) -> int:
         """One DRW or BDx access; returns the 32-bit data word the AP puts on the DAP bus."""

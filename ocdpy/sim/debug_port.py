@@ -22,12 +22,13 @@ class DebugFacts:
     fpb_literal: int
     dwt_comparators: int
     has_cyccnt: bool
+    tar_autoinc_block: int  # the AHB-AP's TAR auto-increment boundary
 
 
 FACTS = {
-    "stm32f072rb": DebugFacts(0x04770021, None, None, 4, 0, 2, False),
-    "stm32f103c8": DebugFacts(0x24770011, 0x3BA00477, 0x06410041, 6, 2, 4, True),
-    "stm32f401cc": DebugFacts(0x24770011, 0x4BA00477, 0x06423041, 6, 2, 4, True),
+    "stm32f072rb": DebugFacts(0x04770021, None, None, 4, 0, 2, False, 1024),
+    "stm32f103c8": DebugFacts(0x24770011, 0x3BA00477, 0x06410041, 6, 2, 4, True, 1024),
+    "stm32f401cc": DebugFacts(0x24770011, 0x4BA00477, 0x06423041, 6, 2, 4, True, 4096),
 }
 
 
@@ -42,7 +43,8 @@ class BoardDebugPort:
         core.ppb.debug = self.registers
         core.on_halt.append(self.registers.on_halt)
         core.on_reset.append(lambda kind: self.registers.on_reset())
-        self.dp = DebugPort(board.chip.spec.dp_idcode, AhbAp(core.debug_bus, facts.ap_idr, ROM_TABLE))
+        self.dp = DebugPort(board.chip.spec.dp_idcode, AhbAp(core.debug_bus, facts.ap_idr, ROM_TABLE,
+                                                                    facts.tar_autoinc_block))
         self.chain = None
         if facts.jtag_dp_idcode is not None:
             jtag_dp = DebugPort(facts.jtag_dp_idcode, self.dp.ap)

@@ -1,4 +1,4 @@
-"""Real OpenOCD 0.12 programs the simulated STM32F103 over remote_bitbang with its own target/stm32f1x.cfg:
+"""Real OpenOCD 0.12 programs the simulated STM32F103 and STM32F401 over remote_bitbang with its own target files:
 the proof that the TAP, DP/AP, debug and flash models behave like the silicon OpenOCD was written for."""
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from ocdpy.sim.rbb_server import serve  # noqa: E402
 
 OPENOCD = shutil.which("openocd")
 SCRIPTS = "/usr/share/openocd/scripts"
-FIRMWARE = Path(__file__).resolve().parents[2] / "examples" / "prebuilt" / "stm32f103c8" / "blinky_busy.elf"
+PREBUILT = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
+# chip -> (OpenOCD's own target file, the LED pin of our board model)
+BOARDS = {"stm32f103c8": ("target/stm32f1x.cfg", "PC13"), "stm32f401cc": ("target/stm32f4x.cfg", "PA5")}
 
 pytestmark = pytest.mark.skipif(OPENOCD is None, reason="openocd is not installed; it is the oracle")
 
@@ -41,19 +43,22 @@ def start_sim(chip: str):
     return running, port[0]
 
 
-def openocd(port: int, *commands: str) -> str:
+def openocd(port: int, target_cfg: str, *commands: str) -> str:
     cmd = [OPENOCD, "-c", f"adapter driver remote_bitbang; remote_bitbang port {port}; remote_bitbang host 127.0.0.1",
-           "-f", "target/stm32f1x.cfg"]
+           "-f", target_cfg]
     for c in commands:
         cmd += ["-c", c]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=SCRIPTS)
     return r.stdout + r.stderr
 
 
-def test_openocd_program_verify_reset_then_the_led_toggles():
-    running, port = start_sim("stm32f103c8")
+@pytest.mark.parametrize("chip", sorted(BOARDS))
+def test_openocd_program_verify_reset_then_the_led_toggles(chip):
+    target_cfg, led = BOARDS[chip]
+    firmware = PREBUILT / chip / "blinky_busy.elf"
+    running, port = start_sim(chip)
     try:
-        log = openocd(port, f"program {FIRMWARE} verify reset exit")
+        log = openocd(port, target_cfg, f"program {firmware} verify reset exit")
         assert "** Programming Finished **" in log, log
         assert "** Verified OK **" in log, log
         with running.lock:
@@ -61,7 +66,7 @@ def test_openocd_program_verify_reset_then_the_led_toggles():
             toggles_before = len(running.board.pin_changes)
         time.sleep(1.0)  # the core runs on its own thread after `reset run`
         with running.lock:
-            changes = [c for c in running.board.pin_changes[toggles_before:] if c.pin == "PC13"]
+            changes = [c for c in running.board.pin_changes[toggles_before:] if c.pin == led]
         assert len(changes) >= 2, "the LED did not toggle after reset"
     finally:
         running.stopping = True
