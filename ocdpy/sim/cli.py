@@ -15,6 +15,23 @@ SLICE_CYCLES = 20000
 CHIPS = ("stm32f072rb", "stm32f103c8", "stm32f401cc")
 
 
+class ProbeLock:
+    """The board lock as the probe side takes it: the core thread sees a probe waiting and stands back,
+    so a busy core cannot starve the debugger (plain locks are not fair)."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self.lock = lock
+        self.waiting = 0
+
+    def __enter__(self) -> None:
+        self.waiting += 1
+        self.lock.acquire()
+        self.waiting -= 1
+
+    def __exit__(self, *exc) -> None:
+        self.lock.release()
+
+
 class RunningBoard:
     """A board whose core runs in the background while a probe talks to its debug port."""
 
@@ -24,6 +41,7 @@ class RunningBoard:
         self.board = Board(chip)
         self.debug = BoardDebugPort(self.board, chip)
         self.lock = threading.RLock()
+        self.probe_lock = ProbeLock(self.lock)
         self.stopping = False
         self.thread = threading.Thread(target=self._run, name="sim-core", daemon=True)
 
@@ -33,6 +51,8 @@ class RunningBoard:
     def _run(self) -> None:
         core = self.board.core
         while not self.stopping:
+            while self.probe_lock.waiting and not self.stopping:
+                time.sleep(0.0001)
             with self.lock:
                 running = not core.is_halted and not getattr(core, "locked_up", False)
                 if running:
@@ -73,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Info : {args.chip} listening for remote_bitbang on 127.0.0.1:{port}", flush=True)
 
     try:
-        serve(running.debug.chain, args.port, ready=ready, lock=running.lock,
+        serve(running.debug.chain, args.port, ready=ready, lock=running.probe_lock,
               on_srst=lambda asserted: asserted and running.board.reset())
     except KeyboardInterrupt:
         pass

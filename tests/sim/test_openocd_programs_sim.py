@@ -37,7 +37,7 @@ def start_sim(chip: str):
         ready.set()
 
     thread = threading.Thread(target=serve, args=(running.debug.chain, 0),
-                              kwargs={"ready": on_ready, "max_clients": 1, "lock": running.lock}, daemon=True)
+                              kwargs={"ready": on_ready, "max_clients": 1, "lock": running.probe_lock}, daemon=True)
     thread.start()
     assert ready.wait(10)
     return running, port[0]
