@@ -21,6 +21,8 @@ SCRIPTS = "/usr/share/openocd/scripts"
 PREBUILT = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
 # chip -> (OpenOCD's own target file, the LED pin of our board model)
 BOARDS = {"stm32f103c8": ("target/stm32f1x.cfg", "PC13"), "stm32f401cc": ("target/stm32f4x.cfg", "PA5")}
+# chip -> what `flash info 0` must report after probing: (size, number of sectors as OpenOCD lists them)
+FLASH_INFO = {"stm32f103c8": ("size 0x00010000", 16), "stm32f401cc": ("size 0x00040000", 6)}
 
 pytestmark = pytest.mark.skipif(OPENOCD is None, reason="openocd is not installed; it is the oracle")
 
@@ -37,7 +39,7 @@ def start_sim(chip: str):
         ready.set()
 
     thread = threading.Thread(target=serve, args=(running.debug.chain, 0),
-                              kwargs={"ready": on_ready, "max_clients": 1, "lock": running.probe_lock}, daemon=True)
+                              kwargs={"ready": on_ready, "max_clients": 2, "lock": running.probe_lock}, daemon=True)
     thread.start()
     assert ready.wait(10)
     return running, port[0]
@@ -68,5 +70,14 @@ def test_openocd_program_verify_reset_then_the_led_toggles(chip):
         with running.lock:
             changes = [c for c in running.board.pin_changes[toggles_before:] if c.pin == led]
         assert len(changes) >= 2, "the LED did not toggle after reset"
+        # a second session: OpenOCD's flash info and a memory read show the image where it belongs
+        initial_sp = int.from_bytes(running.board.flash.read(0x08000000, 4), "little")
+        log = openocd(port, target_cfg, "init", "halt", "flash probe 0", "flash info 0", "mdw 0x08000000 1",
+                      "resume", "shutdown")
+        size, sectors = FLASH_INFO[chip]
+        assert size in log, log
+        assert sum(1 for line in log.splitlines() if " protected" in line) == sectors, log
+        assert f"0x08000000: {initial_sp:08x}" in log, log
+        assert initial_sp in (0x20005000, 0x20010000)  # the firmware's initial stack pointer, top of its RAM
     finally:
         running.stopping = True
