@@ -300,7 +300,8 @@ def wide_expr(value) -> int:
 
 
 # -- runtime: Jim's operator semantics ----------------------------------------------
-def _num(v, op: str):
+def number(v):
+    """An operand as int or double, with Jim's error for a non-numeric string."""
     t = type(v)
     if t is int or t is float:
         return v
@@ -324,7 +325,7 @@ def add(a, b):
     if type(a) is int and type(b) is int:
         r = a + b
         return r if -WIDE_SIGN <= r < WIDE_SIGN else wrap(r)
-    a, b = _num(a, "+"), _num(b, "+")
+    a, b = number(a), number(b)
     if type(a) is int and type(b) is int:
         return wrap(a + b)
     return float(a) + float(b)
@@ -334,7 +335,7 @@ def sub(a, b):
     if type(a) is int and type(b) is int:
         r = a - b
         return r if -WIDE_SIGN <= r < WIDE_SIGN else wrap(r)
-    a, b = _num(a, "-"), _num(b, "-")
+    a, b = number(a), number(b)
     if type(a) is int and type(b) is int:
         return wrap(a - b)
     return float(a) - float(b)
@@ -344,14 +345,14 @@ def mul(a, b):
     if type(a) is int and type(b) is int:
         r = a * b
         return r if -WIDE_SIGN <= r < WIDE_SIGN else wrap(r)
-    a, b = _num(a, "*"), _num(b, "*")
+    a, b = number(a), number(b)
     if type(a) is int and type(b) is int:
         return wrap(a * b)
     return float(a) * float(b)
 
 
 def div(a, b):
-    a, b = _num(a, "/"), _num(b, "/")
+    a, b = number(a), number(b)
     if type(a) is int and type(b) is int:
         if b == 0:
             raise TclError("Division by zero")
@@ -372,7 +373,7 @@ def mod(a, b):
 
 
 def pow_(a, b):
-    a, b = _num(a, "**"), _num(b, "**")
+    a, b = number(a), number(b)
     if type(a) is not int or type(b) is not int:
         raise TclError("unsupported")
     if b < 0:
@@ -518,7 +519,7 @@ def inv(a):
 
 
 def F_abs(a):
-    a = _num(a, "abs")
+    a = number(a)
     return wrap(abs(a)) if type(a) is int else abs(a)
 
 
@@ -527,7 +528,7 @@ def F_double(a):
 
 
 def _to_wide(a) -> int:
-    a = _num(a, "int")
+    a = number(a)
     if type(a) is int:
         return a
     if a != a or a in (math.inf, -math.inf) or not -2.0 ** 63 <= a < 2.0 ** 63:
@@ -543,7 +544,7 @@ F_wide = F_int
 
 
 def F_round(a):
-    a = _num(a, "round")
+    a = number(a)
     if type(a) is int:
         return a
     return _to_wide(math.floor(a + 0.5) if a >= 0 else -math.floor(-a + 0.5))

@@ -9,7 +9,7 @@ import sys
 from ..errors import ERROR, OK, TclControl, TclError, TclReturn, wrong_args
 from ..interp import Proc, completion
 from .. import expr as expr_ops
-from ..values import to_int, to_list, to_number, to_str
+from ..values import to_int, to_list, to_str
 from ._args import check_args, subcommand_dispatch
 from .control import capture, parse_code
 
@@ -175,7 +175,7 @@ def _cur_line(interp) -> int:
 def _arith(op, identity=None):
     """Jim's `+ - * /` commands: fold the operator over the arguments; `- x` and `/ x` apply it to the identity."""
     def command(interp, argv):
-        nums = [to_number_or_error(a) for a in argv[1:]]
+        nums = [expr_ops.number(a) for a in argv[1:]]
         if identity is None and not nums:
             raise wrong_args(f"{argv[0]} number ?number ... number?")
         if len(nums) == 1 and identity is None:
@@ -185,13 +185,6 @@ def _arith(op, identity=None):
             result = op(result, n)
         return result
     return command
-
-
-def to_number_or_error(value):
-    n = to_number(value)
-    if n is None:
-        raise TclError(f'expected floating-point number but got "{to_str(value)}"')
-    return n
 
 
 def cmd_env(interp, argv):
