@@ -62,9 +62,12 @@ class RunningBoard:
                 with self.lock:
                     core.pass_time(core.clock_hz // 1000)  # the clock keeps running: 1 ms per ms
 
-    def reset(self) -> None:
-        with self.lock:
-            self.board.reset()
+    def serve(self, port: int, ready=None, max_clients: int | None = None) -> None:
+        """remote_bitbang clients on `port`, each packet handled under the probe lock; SRST resets the board
+        (the callback already runs under that lock)."""
+        from .rbb_server import serve
+        serve(self.debug.chain, port, ready=ready, lock=self.probe_lock, max_clients=max_clients,
+              on_srst=lambda asserted: asserted and self.board.reset())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,14 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     running.board.reset()
     running.board.on_pin_change(lambda change: print(f"{change}", flush=True))
     running.start()
-    from .rbb_server import serve
 
     def ready(port: int) -> None:
         print(f"Info : {args.chip} listening for remote_bitbang on 127.0.0.1:{port}", flush=True)
 
     try:
-        serve(running.debug.chain, args.port, ready=ready, lock=running.probe_lock,
-              on_srst=lambda asserted: asserted and running.board.reset())
+        running.serve(args.port, ready=ready)
     except KeyboardInterrupt:
         pass
     finally:

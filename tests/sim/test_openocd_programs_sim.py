@@ -14,7 +14,6 @@ pytest.importorskip("unicorn", reason="the simulated core needs unicorn (pip ins
                     exc_type=ImportError)
 
 from ocdpy.sim.cli import RunningBoard  # noqa: E402
-from ocdpy.sim.rbb_server import serve  # noqa: E402
 
 OPENOCD = shutil.which("openocd")
 SCRIPTS = "/usr/share/openocd/scripts"
@@ -38,8 +37,8 @@ def start_sim(chip: str):
         port.append(p)
         ready.set()
 
-    thread = threading.Thread(target=serve, args=(running.debug.chain, 0),
-                              kwargs={"ready": on_ready, "max_clients": 2, "lock": running.probe_lock}, daemon=True)
+    thread = threading.Thread(target=running.serve, args=(0,), kwargs={"ready": on_ready, "max_clients": 2},
+                              daemon=True)
     thread.start()
     assert ready.wait(10)
     return running, port[0]
