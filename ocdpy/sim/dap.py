@@ -130,7 +130,8 @@ class DebugPort:
         if addr == DP_ABORT_OR_DPIDR:
             self.abort(value)
         elif addr == DP_CTRL_STAT:
-            keep = self.ctrl_stat & STICKY_FLAGS & ~(value & STICKY_FLAGS)  # sticky bits: write 1 to clear
+            # sticky bits: write 1 to clear (JTAG-DP; a SW-DP FAULTs the write while one is set); READOK is RO
+            keep = self.ctrl_stat & (STICKY_FLAGS & ~(value & STICKY_FLAGS) | READOK)
             req = value & (CSYSPWRUPREQ | CDBGPWRUPREQ | CDBGRSTREQ | 0x00FFFF0D)
             acks = ((req & CSYSPWRUPREQ) << 1) | ((req & CDBGPWRUPREQ) << 1) | ((req & CDBGRSTREQ) << 1)
             self.ctrl_stat = keep | req | acks
@@ -161,6 +162,8 @@ class DebugPort:
         return (self.select & 0xF0) | addr
 
     def ap_read(self, addr: int) -> int:
+        """The AP access itself: its data is returned now and left in RDBUFF. Posting is the transport's:
+        a JTAG-DP returns it in the next scan, a SW-DP with the next AP read (or a RDBUFF read)."""
         reg = self._ap_reg(addr)
         value = 0
         if reg is not None:
@@ -180,3 +183,22 @@ class DebugPort:
             self.ap.write(reg, value & 0xFFFFFFFF)
         except BusFault:
             self.ctrl_stat |= STICKYERR
+
+
+def _shared(name: str) -> property:
+    return property(lambda self: getattr(self.shared, name), lambda self, value: setattr(self.shared, name, value))
+
+
+class DebugPortView(DebugPort):
+    """The same DP reached through a second wire protocol that names itself differently: an SWJ-DP's JTAG-DP
+    shares CTRL/STAT (power, sticky flags), SELECT, RDBUFF and the AP with its SW-DP, so a power-up made
+    over JTAG holds after the switch to SWD, but it reads its JTAG IDCODE where the SW-DP has DPIDR."""
+
+    ap = _shared("ap")
+    ctrl_stat = _shared("ctrl_stat")
+    select = _shared("select")
+    rdbuff = _shared("rdbuff")
+
+    def __init__(self, idcode: int, shared: DebugPort) -> None:
+        self.idcode = idcode  # and not DebugPort.__init__, which would reset the shared state
+        self.shared = shared

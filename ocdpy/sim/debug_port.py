@@ -1,12 +1,14 @@
-"""A board's debug port: the debug registers wired into its core, the DP/AHB-AP over its bus, and the
-JTAG scan chain (boundary-scan TAP + JTAG-DP) a bit-level front end clocks."""
+"""A board's debug port: the debug registers wired into its core, the DP/AHB-AP over its bus, and the two
+wire protocols in front of that one DP: the SW-DP (`swd`) and, on parts with JTAG, the scan chain (`chain`:
+boundary-scan TAP + JTAG-DP) a bit-level front end clocks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dap import AhbAp, DebugPort
+from .dap import AhbAp, DebugPort, DebugPortView
 from .debug import DebugRegisters
 from .jtag_tap import BoundaryScanTap, JtagDpTap, ScanChain
+from .swd_dp import SwDp
 
 ROM_TABLE = 0xE00FF000
 
@@ -45,7 +47,11 @@ class BoardDebugPort:
         core.on_reset.append(lambda kind: self.registers.on_reset())
         self.dp = DebugPort(board.chip.spec.dp_idcode, AhbAp(core.debug_bus, facts.ap_idr, ROM_TABLE,
                                                                     facts.tar_autoinc_block))
+        # An SWJ-DP is one DP behind two wire protocols (the JTAG-DP a view of the SW-DP's state); it powers
+        # up in JTAG mode. These SW-DPs, and the STM32F0's SW-DP-only port, predate ADIv5.2's dormant state.
+        has_jtag = facts.jtag_dp_idcode is not None
+        self.swd = SwDp(self.dp, starts_in_jtag=has_jtag)
         self.chain = None
-        if facts.jtag_dp_idcode is not None:
-            jtag_dp = DebugPort(facts.jtag_dp_idcode, self.dp.ap)
+        if has_jtag:
+            jtag_dp = DebugPortView(facts.jtag_dp_idcode, self.dp)
             self.chain = ScanChain([BoundaryScanTap(facts.bs_idcode), JtagDpTap(facts.jtag_dp_idcode, jtag_dp)])
