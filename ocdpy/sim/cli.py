@@ -1,17 +1,24 @@
 """`ocdpy-sim`: a simulated board served over TCP with OpenOCD's remote_bitbang protocol (JTAG).
 
 The core runs on its own thread in short slices; the probe side takes the same lock for each packet it
-handles, so debugger accesses always see the core between instructions. Pin changes are logged with their
-simulated time.
+handles, so debugger accesses always see the core between instructions. Pin changes are shown with their
+simulated time (pin_display.py: a live status line on a terminal, plain lines otherwise). Clients are served
+one after another; the board outlives them, and `--flash-file` keeps its flash across runs.
 """
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
+from typing import Callable
+
+from .flash_file import FlashFile, FlashFileError
+from .pin_display import PinDisplay
 
 SLICE_CYCLES = 20000
+SAVE_INTERVAL = 0.5   # wall seconds between two looks at the flash file's dirty flag
 CHIPS = ("stm32f072rb", "stm32f103c8", "stm32f401cc")
 
 
@@ -43,6 +50,7 @@ class RunningBoard:
         self.lock = threading.RLock()
         self.probe_lock = ProbeLock(self.lock)
         self.stopping = False
+        self.sim_time = 0.0  # simulated seconds, as of the last slice (for threads that must not touch the core)
         self.thread = threading.Thread(target=self._run, name="sim-core", daemon=True)
 
     def start(self) -> None:
@@ -57,12 +65,20 @@ class RunningBoard:
                 running = not core.is_halted and not getattr(core, "locked_up", False)
                 if running:
                     core.run(SLICE_CYCLES)
+                self.sim_time = core.now
             if not running:
                 time.sleep(0.001)
                 with self.lock:
                     core.pass_time(core.clock_hz // 1000)  # the clock keeps running: 1 ms per ms
 
-    def serve(self, port: int, ready=None, max_clients: int | None = None) -> None:
+    def stop(self) -> None:
+        """End the core thread (after its current slice)."""
+        self.stopping = True
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def serve(self, port: int, ready: Callable[[int], None] | None = None,
+              max_clients: int | None = None) -> None:
         """remote_bitbang clients on `port`, each packet handled under the probe lock; SRST resets the board
         (the callback already runs under that lock)."""
         from .rbb_server import serve
@@ -70,11 +86,19 @@ class RunningBoard:
               on_srst=lambda asserted: asserted and self.board.reset())
 
 
+# A front end: its protocol name and how to serve it (called with a `ready(port)` callback; returns when done).
+FrontEnd = tuple[str, Callable[[Callable[[int], None]], None]]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="ocdpy-sim", description=__doc__)
+    ap = argparse.ArgumentParser(prog="ocdpy-sim", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--chip", choices=CHIPS, default="stm32f103c8")
     ap.add_argument("--port", type=int, default=3335, help="remote_bitbang TCP port (0: any free port)")
     ap.add_argument("--load", help="ELF or binary to put into flash before starting")
+    ap.add_argument("--flash-file", metavar="PATH",
+                    help="flash contents kept in this file: read at start if it exists, written back on changes "
+                         "and at exit")
     ap.add_argument("--no-tty", action="store_true", help="plain log lines instead of a live pin display")
     args = ap.parse_args(argv)
     try:
@@ -85,22 +109,69 @@ def main(argv: list[str] | None = None) -> int:
     if running.debug.chain is None:
         sys.stderr.write(f"Error: {args.chip} has no JTAG port; remote_bitbang SWD is not available yet\n")
         return 1
-    if args.load:
-        running.board.load(args.load)
-    running.board.reset()
-    running.board.on_pin_change(lambda change: print(f"{change}", flush=True))
-    running.start()
-
-    def ready(port: int) -> None:
-        print(f"Info : {args.chip} listening for remote_bitbang on 127.0.0.1:{port}", flush=True)
-
+    display = PinDisplay(running.board, lambda: running.sim_time, live=False if args.no_tty else None)
+    flash_file = (FlashFile(args.flash_file, running.board.chip.flash, running.probe_lock, args.chip)
+                  if args.flash_file else None)
     try:
-        running.serve(args.port, ready=ready)
-    except KeyboardInterrupt:
-        pass
+        if flash_file is not None:
+            if flash_file.load():
+                display.log(f"Info : flash loaded from {flash_file.path} ({flash_file.flash.size} bytes)")
+            else:
+                display.log(f"Info : flash file {flash_file.path} does not exist yet; it will be written")
+        if args.load:
+            running.board.load(args.load)
+    except FlashFileError as e:
+        sys.stderr.write(f"Error: {e}\n")
+        return 1
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"Error: cannot load {args.load}: {getattr(e, 'strerror', None) or e}\n")
+        return 1
+    front_ends: list[FrontEnd] = [("remote_bitbang", lambda ready: running.serve(args.port, ready=ready))]
+    return run(running, display, front_ends, flash_file)
+
+
+def run(running: RunningBoard, display: PinDisplay, front_ends: list[FrontEnd],
+        flash_file: FlashFile | None = None) -> int:
+    """Start the board and each front end on its own thread; stop on Ctrl-C, SIGTERM or when a front end
+    ends, saving the flash file on the way (and every SAVE_INTERVAL while it runs). Returns the exit code."""
+    stop = threading.Event()
+    failures: list[str] = []
+    chip = running.board.chip.spec.name
+
+    def serve(name: str, start: Callable[[Callable[[int], None]], None]) -> None:
+        try:
+            start(lambda port: display.log(f"Info : {chip} listening for {name} on 127.0.0.1:{port}"))
+        except OSError as e:
+            failures.append(f"{name}: {e.strerror or e}")
+        except Exception as e:  # a bug in a front end: say so, save the flash, exit non-zero; no traceback
+            failures.append(f"{name} failed: {type(e).__name__}: {e}")
+        finally:
+            stop.set()
+
+    previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGINT, signal.SIGTERM)}
+    running.board.reset()
+    running.start()
+    display.start()
+    for name, start in front_ends:
+        threading.Thread(target=serve, args=(name, start), name=f"sim-{name}", daemon=True).start()
+    try:
+        while not stop.wait(SAVE_INTERVAL):
+            if flash_file is not None:
+                flash_file.save()
+        running.stop()
+        if flash_file is not None:
+            flash_file.save(force=True)
+            display.log(f"Info : flash saved to {flash_file.path}")
+    except FlashFileError as e:
+        failures.append(str(e))
     finally:
-        running.stopping = True
-    return 0
+        running.stop()
+        display.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    for failure in failures:
+        sys.stderr.write(f"Error: {failure}\n")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
