@@ -1,5 +1,6 @@
 """Speed of the simulated core (ocdpy.sim): instructions per second on a busy loop, free-running, with four
-breakpoints set on addresses never reached, and with a 1 kHz SysTick interrupt; the anchor is bare unicorn running
+FPB breakpoints set on addresses never reached, and with a 1 kHz SysTick interrupt; DP/AP transactions per
+second through the in-process adapter (`adapter driver sim`); the anchor is bare unicorn running
 the same loop in one emu_start call. Prints M instructions/s per case and the ratio to the anchor last.
 
     python benchmarks/sim_speed.py [--instructions N]
@@ -44,14 +45,54 @@ def measure_ocdpy(instructions: int, breakpoints: bool, systick: bool) -> float:
     board.load(image)
     board.reset()
     if breakpoints:
-        for address in unused:
-            board.core.add_breakpoint(address)
+        set_fpb_breakpoints(board, unused)
     board.run(cycles=10_000)  # translate the loop once
     start = time.perf_counter()
     reason = board.run(cycles=instructions)
     elapsed = time.perf_counter() - start
     assert reason is None, reason
     return instructions / elapsed
+
+
+def set_fpb_breakpoints(board, addresses: list[int]) -> None:
+    """Program FPB v1 comparators through the debug bus, as a debugger's AP writes would."""
+    from ocdpy.sim.debug import FP_COMP0, FP_CTRL
+    from ocdpy.sim.debug_port import BoardDebugPort
+
+    BoardDebugPort(board, "stm32f103c8")
+    bus = board.core.debug_bus
+    bus.write(FP_CTRL, 4, 0x3)  # KEY | ENABLE
+    for i, address in enumerate(addresses):
+        replace = 0b10 if address & 2 else 0b01  # upper or lower halfword of the word
+        bus.write(FP_COMP0 + 4 * i, 4, replace << 30 | (address & 0x1FFFFFFC) | 1)
+
+
+def measure_dap_transactions(words: int) -> tuple[float, float]:
+    """Through `adapter driver sim`: SWD packets per second in 1 KiB DRW blocks, and single-read round trips."""
+    from ocdpy.adapters.sim import SimAdapter
+
+    probe = SimAdapter("stm32f103c8")
+    probe.open()
+    try:
+        queue = probe.swd()
+        queue.connect()
+        queue.write_dp(0x4, 0x50000000)
+        queue.write_ap(0, 0x00, 0x23000012)
+        queue.flush()
+        start = time.perf_counter()
+        for offset in range(0, words * 4, 1024):
+            queue.write_ap(0, 0x04, 0x20000000 + offset % 0x4000)
+            queue.read_ap_block(0, 0x0C, 256)
+            queue.flush()
+        block_rate = words * (1 + 1 / 256) / (time.perf_counter() - start)  # DRW reads + TAR writes
+        start = time.perf_counter()
+        singles = words // 16
+        for _ in range(singles):
+            queue.read_dp(0x4)
+            queue.flush()
+        return block_rate, singles / (time.perf_counter() - start)
+    finally:
+        probe.close()
 
 
 def measure_gpio_toggle(instructions: int) -> float:
@@ -107,10 +148,13 @@ def main() -> None:
     with_tick = median_of(runs, measure_ocdpy, n, False, True)
     gpio = median_of(runs, measure_gpio_toggle, n)
     anchor = median_of(runs, measure_unicorn, n)
+    block_rate, single_rate = measure_dap_transactions(200_000)
     print(f"ocdpy.sim free-running:              {free / 1e6:7.1f} M instr/s")
     print(f"ocdpy.sim with 4 unreached breakpoints: {with_bps / 1e6:4.1f} M instr/s")
     print(f"ocdpy.sim with a 1 kHz SysTick (8 MHz): {with_tick / 1e6:4.1f} M instr/s")
     print(f"ocdpy.sim toggling a GPIO every 4th instruction: {gpio / 1e6:4.2f} M instr/s")
+    print(f"adapter driver sim: {block_rate / 1e3:.0f} k AP transactions/s in 256-word blocks "
+          f"({block_rate * 4 / 1024:.0f} KiB/s), {single_rate / 1e3:.1f} k flushes/s of one DP read")
     print(f"bare unicorn, one emu_start (anchor):{anchor / 1e6:7.1f} M instr/s")
     print(f"ratio ocdpy.sim free-running / bare unicorn: {free / anchor:.2f}")
 

@@ -9,6 +9,7 @@ from ..errors import OcdError
 from ..flash.bank import SUPPORTED_FLASH_DRIVERS
 from ..target import SUPPORTED_TARGET_TYPES
 from ..tcl.values import to_str
+from .probe import open_probe
 from .registry import CONFIG, EXEC, need, recorder
 
 DEFAULT_PORTS = {"gdb": "3333", "telnet": "4444", "tcl": "6666"}
@@ -74,6 +75,7 @@ def register(session) -> None:
         if session.stage == EXEC:
             return ""
         check_supported(session)
+        open_probe(session)
         session.stage = EXEC
         return ""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .dap import AhbAp, DebugPort, DebugPortView
 from .debug import DebugRegisters
 from .jtag_tap import BoundaryScanTap, JtagDpTap, ScanChain
+from .rom_table import attach_coresight
 from .swd_dp import SwDp
 
 ROM_TABLE = 0xE00FF000
@@ -45,6 +46,7 @@ class BoardDebugPort:
         core.ppb.debug = self.registers
         core.on_halt.append(self.registers.on_halt)
         core.on_reset.append(lambda kind: self.registers.on_reset())
+        attach_coresight(core.ppb, chip_name)  # the ROM table the AHB-AP's BASE points at
         self.dp = DebugPort(board.chip.spec.dp_idcode, AhbAp(core.debug_bus, facts.ap_idr, ROM_TABLE,
                                                                     facts.tar_autoinc_block))
         # An SWJ-DP is one DP behind two wire protocols (the JTAG-DP a view of the SW-DP's state); it powers

@@ -37,11 +37,10 @@ DBGMCU_IDCODE = {"stm32f072rb": 0x40015800, "stm32f103c8": 0xE0042000, "stm32f40
 
 
 def wired_board(chip: str) -> tuple[Board, BoardDebugPort]:
-    """A board with its debug-register model in place (so debug.handles is consulted first) and the ROM table."""
+    """A board with its debug port wired as a probe finds it: debug-register model (consulted first) and the
+    ROM table the AHB-AP's BASE points at."""
     board = Board(chip)
-    port = BoardDebugPort(board, chip)
-    attach_coresight(board.core.ppb, chip)
-    return board, port
+    return board, BoardDebugPort(board, chip)
 
 
 def read_id(bus, base: int, first: int) -> int:
@@ -148,7 +147,6 @@ DAP_INFO_NAMES = {
 
 def dap_info(chip: str) -> str:
     running = RunningBoard(chip)
-    attach_coresight(running.board.core.ppb, chip)
     running.board.reset()
     running.start()
     ready = threading.Event()

@@ -1,0 +1,69 @@
+"""`adapter driver sim`: a probe inside the ocdpy process, wired to a simulated STM32 board.
+
+The board is a device like any other: it is reached only through its debug port, here as SWD packets
+to the simulator's SW-DP (`SwdQueue` over it, as over any SWD probe), with the core running on its own
+thread like silicon does. The simulator (and unicorn) is imported only when this adapter opens.
+"""
+from __future__ import annotations
+
+from ..errors import OcdError
+from ..transports.swd import SwdQueue
+
+SIM_CHIPS = ("stm32f072rb", "stm32f103c8", "stm32f401cc")
+# OpenOCD's target config names -> the simulated part of that family
+FAMILY_CHIPS = {"stm32f0x": "stm32f072rb", "stm32f1x": "stm32f103c8", "stm32f4x": "stm32f401cc"}
+# debug port IDs in target configs (-expected-id) -> the family that has them
+DPID_CHIPS = {0x0BB11477: "stm32f072rb", 0x1BA01477: "stm32f103c8", 0x3BA00477: "stm32f103c8",
+              0x2BA01477: "stm32f401cc", 0x4BA00477: "stm32f401cc"}
+
+
+def infer_chip(target_names: list[str], expected_ids: list[int]) -> str | None:
+    """The simulated part a configuration describes: by its target names (stm32f4x.cpu), else by the
+    debug port IDs it expects."""
+    for name in target_names:
+        chip = FAMILY_CHIPS.get(name.split(".")[0].lower())
+        if chip:
+            return chip
+    for dpid in expected_ids:
+        if dpid in DPID_CHIPS:
+            return DPID_CHIPS[dpid]
+    return None
+
+
+class SimAdapter:
+    """The in-process probe: opens a simulated board and hands out the transport queue to it."""
+
+    def __init__(self, chip: str) -> None:
+        if chip not in SIM_CHIPS:
+            raise OcdError(f"sim: no simulated chip '{chip}' (available: {', '.join(SIM_CHIPS)})")
+        self.chip = chip
+        self.running = None
+
+    def open(self) -> None:
+        try:
+            from ..sim.cli import RunningBoard
+            self.running = RunningBoard(self.chip)
+        except ImportError as e:
+            raise OcdError(f"adapter driver sim needs the simulator's CPU emulator: pip install unicorn==2.1.4 ({e})")
+        self.running.board.reset()
+        self.running.start()
+
+    @property
+    def board(self):
+        """The simulated board (for tests and the Python API: its LED, GPIO, flash views)."""
+        return self.running.board
+
+    def swd(self) -> SwdQueue:
+        return SwdQueue(self.running.debug.swd, lock=self.running.probe_lock)
+
+    def set_srst(self, asserted: bool) -> None:
+        """The reset line: the board holds its core in reset while asserted, like NRST."""
+        if asserted:
+            with self.running.probe_lock:
+                self.running.board.reset()
+
+    def close(self) -> None:
+        if self.running is not None:
+            self.running.stopping = True
+            self.running.thread.join(timeout=1)
+            self.running = None
