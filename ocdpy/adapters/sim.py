@@ -41,7 +41,7 @@ class SimAdapter:
 
     def open(self) -> None:
         try:
-            from ..sim.cli import RunningBoard
+            from ..sim.running import RunningBoard
             self.running = RunningBoard(self.chip)
         except ImportError as e:
             raise OcdError(f"adapter driver sim needs the simulator's CPU emulator: pip install unicorn==2.1.4 ({e})")

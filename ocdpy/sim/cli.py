@@ -1,4 +1,5 @@
-"""`ocdpy-sim`: a simulated board served over TCP with OpenOCD's remote_bitbang protocol (JTAG).
+"""`ocdpy-sim`: a simulated board served over TCP: OpenOCD's remote_bitbang protocol (JTAG and SWD letters)
+and CMSIS-DAP over TCP.
 
 The core runs on its own thread in short slices; the probe side takes the same lock for each packet it
 handles, so debugger accesses always see the core between instructions. Pin changes are shown with their
@@ -11,90 +12,37 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from typing import Callable
 
 from .flash_file import FlashFile, FlashFileError
 from .pin_display import PinDisplay
+from .running import RunningBoard
 
-SLICE_CYCLES = 20000
 SAVE_INTERVAL = 0.5   # wall seconds between two looks at the flash file's dirty flag
 CHIPS = ("stm32f072rb", "stm32f103c8", "stm32f401cc")
-
-
-class ProbeLock:
-    """The board lock as the probe side takes it: the core thread sees a probe waiting and stands back,
-    so a busy core cannot starve the debugger (plain locks are not fair)."""
-
-    def __init__(self, lock: threading.RLock) -> None:
-        self.lock = lock
-        self.waiting = 0
-
-    def __enter__(self) -> None:
-        self.waiting += 1
-        self.lock.acquire()
-        self.waiting -= 1
-
-    def __exit__(self, *exc) -> None:
-        self.lock.release()
-
-
-class RunningBoard:
-    """A board whose core runs in the background while a probe talks to its debug port."""
-
-    def __init__(self, chip: str) -> None:
-        from .board import Board
-        from .debug_port import BoardDebugPort
-        self.board = Board(chip)
-        self.debug = BoardDebugPort(self.board, chip)
-        self.lock = threading.RLock()
-        self.probe_lock = ProbeLock(self.lock)
-        self.stopping = False
-        self.sim_time = 0.0  # simulated seconds, as of the last slice (for threads that must not touch the core)
-        self.thread = threading.Thread(target=self._run, name="sim-core", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _run(self) -> None:
-        core = self.board.core
-        while not self.stopping:
-            while self.probe_lock.waiting and not self.stopping:
-                time.sleep(0.0001)
-            with self.lock:
-                running = not core.is_halted and not getattr(core, "locked_up", False)
-                if running:
-                    core.run(SLICE_CYCLES)
-                self.sim_time = core.now
-            if not running:
-                time.sleep(0.001)
-                with self.lock:
-                    core.pass_time(core.clock_hz // 1000)  # the clock keeps running: 1 ms per ms
-
-    def stop(self) -> None:
-        """End the core thread (after its current slice)."""
-        self.stopping = True
-        if self.thread.is_alive():
-            self.thread.join()
-
-    def serve(self, port: int, ready: Callable[[int], None] | None = None,
-              max_clients: int | None = None) -> None:
-        """remote_bitbang clients on `port`, each packet handled under the probe lock; SRST resets the board
-        (the callback already runs under that lock)."""
-        from .rbb_server import serve
-        serve(self.debug.chain, port, ready=ready, lock=self.probe_lock, max_clients=max_clients,
-              on_srst=lambda asserted: asserted and self.board.reset())
 
 
 # A front end: its protocol name and how to serve it (called with a `ready(port)` callback; returns when done).
 FrontEnd = tuple[str, Callable[[Callable[[int], None]], None]]
 
 
+def port_arg(text: str) -> int | None:
+    """A TCP port number, or 'disabled' (None), as OpenOCD's *_port commands take them."""
+    if text == "disabled":
+        return None
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number or 'disabled'")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="ocdpy-sim", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--chip", choices=CHIPS, default="stm32f103c8")
-    ap.add_argument("--port", type=int, default=3335, help="remote_bitbang TCP port (0: any free port)")
+    ap.add_argument("--port", type=port_arg, default=3335,
+                    help="remote_bitbang TCP port, JTAG and SWD (0: any free port; 'disabled')")
+    ap.add_argument("--dap-port", type=port_arg, default=4441,
+                    help="CMSIS-DAP over TCP port (OpenOCD's 'cmsis-dap backend tcp'; 0: any free; 'disabled')")
     ap.add_argument("--load", help="ELF or binary to put into flash before starting")
     ap.add_argument("--flash-file", metavar="PATH",
                     help="flash contents kept in this file: read at start if it exists, written back on changes "
@@ -105,9 +53,6 @@ def main(argv: list[str] | None = None) -> int:
         running = RunningBoard(args.chip)
     except ImportError as e:
         sys.stderr.write(f"Error: the simulator needs unicorn (pip install unicorn==2.1.4): {e}\n")
-        return 1
-    if running.debug.chain is None:
-        sys.stderr.write(f"Error: {args.chip} has no JTAG port; remote_bitbang SWD is not available yet\n")
         return 1
     display = PinDisplay(running.board, lambda: running.sim_time, live=False if args.no_tty else None)
     flash_file = (FlashFile(args.flash_file, running.board.chip.flash, running.probe_lock, args.chip)
@@ -126,7 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as e:
         sys.stderr.write(f"Error: cannot load {args.load}: {getattr(e, 'strerror', None) or e}\n")
         return 1
-    front_ends: list[FrontEnd] = [("remote_bitbang", lambda ready: running.serve(args.port, ready=ready))]
+    front_ends: list[FrontEnd] = []
+    if args.port is not None:
+        front_ends.append(("remote_bitbang", lambda ready: running.serve(args.port, ready=ready)))
+    if args.dap_port is not None:
+        front_ends.append(("cmsis-dap tcp", lambda ready: running.serve_cmsis_dap(args.dap_port, ready=ready)))
+    if not front_ends:
+        sys.stderr.write("Error: both --port and --dap-port are disabled: no probe could reach the board\n")
+        return 1
     return run(running, display, front_ends, flash_file)
 
 

@@ -19,6 +19,7 @@ import struct
 from typing import Callable, ContextManager, Iterator
 
 from .cmsis_dap import CmsisDapModel, CommandQueue
+from .tcp_clients import serve_clients
 
 SIGNATURE = 0x00504144
 REQUEST, RESPONSE = 0x01, 0x02
@@ -80,13 +81,4 @@ def serve(model: CmsisDapModel, port: int = DEFAULT_PORT, host: str = "127.0.0.1
     `ready(port)` is called once listening (port 0 picks a free one). `lock` (if given) is held while each
     packet is executed, so a core running on another thread is always between instructions."""
     lock = lock or contextlib.nullcontext()
-    with socket.create_server((host, port)) as server:
-        if ready:
-            ready(server.getsockname()[1])
-        served = 0
-        while max_clients is None or served < max_clients:
-            conn, _ = server.accept()
-            served += 1
-            with conn:
-                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                _serve_client(conn, model, lock)
+    serve_clients(lambda conn: _serve_client(conn, model, lock), port, host, ready, max_clients)

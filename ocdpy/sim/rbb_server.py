@@ -21,6 +21,7 @@ from typing import Callable
 
 from .jtag_tap import ScanChain
 from .swd_dp import SwDp
+from .tcp_clients import serve_clients
 
 SLEEPS = re.compile(rb"[Zz]+")
 
@@ -103,22 +104,6 @@ def serve(chain: ScanChain | None, port: int, host: str = "127.0.0.1", on_srst=N
     lock = lock or contextlib.nullcontext()
     serve_clients(lambda conn: _serve_client(conn, BitbangSession(chain, swd, on_srst), lock),
                   port, host, ready, max_clients)
-
-
-def serve_clients(handle: Callable[[socket.socket], None], port: int, host: str = "127.0.0.1",
-                  ready: Callable[[int], None] | None = None, max_clients: int | None = None) -> None:
-    """Accept TCP clients one after another and hand each to `handle`; a client that drops never takes the
-    server down. `ready(port)` is called once listening (port 0 picks a free one)."""
-    with socket.create_server((host, port)) as server:
-        if ready:
-            ready(server.getsockname()[1])
-        served = 0
-        while max_clients is None or served < max_clients:
-            conn, _ = server.accept()
-            served += 1
-            with conn, contextlib.suppress(OSError):
-                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                handle(conn)
 
 
 def _serve_client(conn: socket.socket, session: BitbangSession, lock) -> None:

@@ -313,7 +313,7 @@ class Interp:
         """Make `local` in the current frame an alias of `target` in `target_vars`."""
         vars_ = self.frame.vars
         if target_vars is vars_ and target == local:
-            raise TclError(f'can\'t upvar from variable to itself')
+            raise TclError('can\'t upvar from variable to itself')
         existing = vars_.get(local, _MISSING)
         if existing is not _MISSING and type(existing) is not Link:
             raise TclError(f'variable "{local}" already exists')

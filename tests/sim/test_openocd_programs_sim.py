@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("unicorn", reason="the simulated core needs unicorn (pip install unicorn==2.1.4)",
                     exc_type=ImportError)
 
-from ocdpy.sim.cli import RunningBoard  # noqa: E402
+from ocdpy.sim.running import RunningBoard  # noqa: E402
 
 OPENOCD = shutil.which("openocd")
 SCRIPTS = "/usr/share/openocd/scripts"

@@ -15,11 +15,11 @@ pytest.importorskip("unicorn", reason="the simulated core needs unicorn (pip ins
                     exc_type=ImportError)
 
 from ocdpy.sim.board import Board  # noqa: E402
-from ocdpy.sim.cli import RunningBoard  # noqa: E402
+from ocdpy.sim.running import RunningBoard  # noqa: E402
 from ocdpy.sim.dap import BASE  # noqa: E402
 from ocdpy.sim.debug import DWT_CTRL, FP_CTRL  # noqa: E402
 from ocdpy.sim.debug_port import BoardDebugPort  # noqa: E402
-from ocdpy.sim.rom_table import Component, Entry, RomTable, attach_coresight, attach_rom_table  # noqa: E402
+from ocdpy.sim.rom_table import Component, Entry, RomTable, attach_rom_table  # noqa: E402
 
 ARM, ST = 0x23B, 0x020  # JEP106 continuation code << 7 | identity, as OpenOCD 0.12 prints a designer
 # chip -> (ROM table designer, part), then (base, designer, part, class) per present entry, in table order

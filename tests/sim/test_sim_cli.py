@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from ocdpy.sim.dap_tcp import frame
 from ocdpy.sim.pin_display import (ChangeLimiter, change_line, core_state, fit, status_line, stopped_line,
                                    toggling_line)
 
@@ -27,6 +28,7 @@ IDCODES = {0x3BA00477, 0x06410041}           # its JTAG-DP and boundary-scan TAP
 CHANGE = re.compile(r"^\[ *(\d+\.\d{6}) s\] (P[A-E]\d+) -> ([01])(?: \((LED on|LED off)\))?$")
 TOGGLING = re.compile(r"^\[ *\d+\.\d{6} s\] PC13 toggling at (\d+\.\d\d) Hz \(LED blinking\)$")
 LISTENING = re.compile(r"^Info : stm32f103c8 listening for remote_bitbang on 127\.0\.0\.1:(\d+)$")
+ANY_LISTENING = re.compile(r"^Info : (\w+) listening for (remote_bitbang|cmsis-dap tcp) on 127\.0\.0\.1:(\d+)$")
 
 needs_unicorn = pytest.mark.skipif(
     not __import__("importlib").util.find_spec("unicorn"), reason="the simulated core needs unicorn")
@@ -114,7 +116,8 @@ class Sim:
     """`ocdpy-sim` in a subprocess, stdout read line by line."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "ocdpy.sim.cli", "--no-tty", "--port", "0", *args],
+        self.proc = subprocess.Popen([sys.executable, "-m", "ocdpy.sim.cli", "--no-tty", "--port", "0",
+                                      "--dap-port", "0", *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         self.port = 0
@@ -267,3 +270,51 @@ def test_on_a_terminal_the_status_line_shows_the_led_and_ctrl_c_stops_cleanly():
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def dap_request(conn: socket.socket, payload: bytes) -> bytes:
+    """One CMSIS-DAP command over OpenOCD's TCP framing; returns the response payload."""
+    conn.sendall(frame(payload, packet_type=1))
+    header = b""
+    while len(header) < 8:
+        header += conn.recv(8 - len(header))
+    length = int.from_bytes(header[4:6], "little")
+    body = b""
+    while len(body) < length:
+        body += conn.recv(length - len(body))
+    return body
+
+
+def rbb_swd_dpidr(port: int) -> int:
+    """Line reset and DPIDR read with remote_bitbang's SWD letters, clocked as OpenOCD's bitbang driver does:
+    each bit with SWCLK low (sampled there with `c` when the target drives), then SWCLK high."""
+    def drive(bits: int, count: int) -> bytes:
+        return b"".join(b"eg" if (bits >> i) & 1 else b"df" for i in range(count))
+    letters = b"O" + drive((1 << 56) - 1, 56) + drive(0xE79E, 16) + drive((1 << 56) - 1, 56) + drive(0, 8)
+    letters += drive(0xA5, 8) + b"o" + b"dcf" * (1 + 3 + 32 + 1 + 1)  # turnaround, ACK, data, parity, turnaround
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(letters)
+        reply = b""
+        while len(reply) < 38:
+            reply += conn.recv(64)
+    bits = [c - 0x30 for c in reply[1:]]
+    assert bits[:3] == [1, 0, 0], f"ACK {bits[:3]} is not OK"
+    return sum(bit << i for i, bit in enumerate(bits[3:35]))
+
+
+@needs_unicorn
+def test_the_sw_dp_only_chip_is_served_over_remote_bitbang_swd_and_cmsis_dap_tcp(sim):
+    s = sim("--chip", "stm32f072rb")
+    ports = {}
+    while len(ports) < 2:
+        match = s.wait_for(ANY_LISTENING)
+        assert match.group(1) == "stm32f072rb"
+        ports[match.group(2)] = int(match.group(3))
+    assert rbb_swd_dpidr(ports["remote_bitbang"]) == 0x0BB11477
+    with socket.create_connection(("127.0.0.1", ports["cmsis-dap tcp"]), timeout=5) as conn:
+        assert dap_request(conn, bytes([0x02, 1])) == bytes([0x02, 1])  # DAP_Connect SWD
+        ones, switch = bytes([0xFF] * 7), bytes([0x9E, 0xE7])
+        assert dap_request(conn, bytes([0x12, 136]) + ones + switch + ones + b"\x00") == bytes([0x12, 0])
+        response = dap_request(conn, bytes([0x05, 0, 1, 0x02]))  # DAP_Transfer: one DP read of DPIDR
+        assert response[:3] == bytes([0x05, 1, 1]) and int.from_bytes(response[3:7], "little") == 0x0BB11477
+    assert s.stop()[0] == 0
