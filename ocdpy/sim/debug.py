@@ -14,7 +14,7 @@ DWT_CTRL, DWT_CYCCNT, DWT_COMP0 = 0xE0001000, 0xE0001004, 0xE0001020
 DBGKEY = 0xA05F
 C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS, C_SNAPSTALL = 1, 2, 4, 8, 32
 S_REGRDY, S_HALT, S_SLEEP, S_LOCKUP, S_RETIRE_ST, S_RESET_ST = 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 24, 1 << 25
-VC_CORERESET, VC_HARDERR = 1 << 0, 1 << 10
+VC_CORERESET, VC_HARDERR, TRCENA = 1 << 0, 1 << 10, 1 << 24
 DFSR_HALTED, DFSR_BKPT, DFSR_DWTTRAP, DFSR_VCATCH = 1, 2, 4, 8
 
 
@@ -28,6 +28,8 @@ class DebuggableCore(Protocol):
     def write_reg(self, n: int, value: int) -> None: ...
     def add_breakpoint(self, address: int) -> None: ...
     def remove_breakpoint(self, address: int) -> None: ...
+    def add_watchpoint(self, address: int, size: int, access: str) -> None: ...
+    def remove_watchpoint(self, address: int, size: int, access: str) -> None: ...
 
 
 class DebugRegisters:
@@ -49,6 +51,8 @@ class DebugRegisters:
         self.has_cyccnt = has_cyccnt
         self.cyccnt = 0
         self.lockup = False
+        self._installed: set[int] = set()                  # FPB addresses handed to the core
+        self._watching: set[tuple[int, int, str]] = set()  # DWT watchpoints handed to the core
 
     # -- events from the core ---------------------------------------------------------------
     def on_reset(self) -> None:
@@ -116,6 +120,7 @@ class DebugRegisters:
             self._write_dhcsr(value)
         else:
             self.demcr = value & 0x010F07F1
+            self._sync_watchpoints()  # TRCENA gates the DWT
 
     def _write_other(self, address: int, value: int) -> None:
         if address == DCRSR:
@@ -137,6 +142,7 @@ class DebugRegisters:
             n, reg = divmod(address - DWT_COMP0, 16)
             if reg < 12:
                 self.dwt[n][reg // 4] = value & (0xFFFFFFFF if reg == 0 else 0x1F if reg == 4 else 0xF)
+                self._sync_watchpoints()
 
     # -- DHCSR ---------------------------------------------------------------------------------
     def _read_dhcsr(self) -> int:
@@ -203,7 +209,7 @@ class DebugRegisters:
 
     def _sync_breakpoints(self) -> None:
         wanted = self.breakpoint_addresses()
-        current = getattr(self, "_installed", set())
+        current = self._installed
         for addr in current - wanted:
             self.core.remove_breakpoint(addr)
         for addr in wanted - current:
@@ -211,12 +217,24 @@ class DebugRegisters:
         self._installed = wanted
 
     # -- DWT -------------------------------------------------------------------------------------
-    def watchpoints(self) -> list[tuple[int, int, str]]:
-        """Enabled data watchpoints as (address, size, access: 'r'|'w'|'rw')."""
+    def watchpoints(self) -> set[tuple[int, int, str]]:
+        """Enabled data watchpoints as (address, size, access: 'r'|'w'|'rw'); none while DEMCR.TRCENA (DWTENA
+        on ARMv6-M) is clear, as the DWT is then disabled."""
+        if not self.demcr & TRCENA:
+            return set()
         kinds = {5: "r", 6: "w", 7: "rw"}
-        out = []
+        out = set()
         for comp, mask, function in self.dwt:
             kind = kinds.get(function & 0xF)
             if kind:
-                out.append((comp & ~((1 << mask) - 1), 1 << mask, kind))
+                out.add((comp & ~((1 << mask) - 1), 1 << mask, kind))
         return out
+
+    def _sync_watchpoints(self) -> None:
+        wanted = self.watchpoints()
+        current = self._watching
+        for watch in current - wanted:
+            self.core.remove_watchpoint(*watch)
+        for watch in wanted - current:
+            self.core.add_watchpoint(*watch)
+        self._watching = wanted

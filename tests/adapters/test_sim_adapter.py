@@ -15,10 +15,10 @@ from ocdpy.adapters.dap_queue import DP_CTRL_STAT, DP_SELECT, TransferError  # n
 from ocdpy.adapters.sim import SimAdapter, infer_chip  # noqa: E402
 from ocdpy.transports.swd import request_byte  # noqa: E402
 
+from dapio import (DCRDR, DCRSR, DHCSR, DRW, TAR, power_up, read_words,  # noqa: E402
+                    write_words)
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
-CSW, TAR, DRW = 0x00, 0x04, 0x0C
-CSW_WORD_INC = 0x23000012  # 32-bit, single auto-increment, HPROT privileged data
-DHCSR, DCRSR, DCRDR = 0xE000EDF0, 0xE000EDF4, 0xE000EDF8
 CHIPS = {"stm32f072rb": (0x0BB11477, 0x410CC200), "stm32f103c8": (0x1BA01477, 0x411FC231),
          "stm32f401cc": (0x2BA01477, 0x410FC241)}
 
@@ -29,27 +29,6 @@ def probe(request):
     adapter.open()
     yield adapter
     adapter.close()
-
-
-def power_up(queue) -> None:
-    queue.write_dp(DP_CTRL_STAT, 0x50000000)  # CSYSPWRUPREQ | CDBGPWRUPREQ
-    status = queue.read_dp(DP_CTRL_STAT)
-    queue.write_ap(0, CSW, CSW_WORD_INC)
-    queue.flush()
-    assert status.value & 0xA0000000 == 0xA0000000, "power-up not acknowledged"
-
-
-def read_words(queue, address: int, count: int) -> list[int]:
-    queue.write_ap(0, TAR, address)
-    values = queue.read_ap_block(0, DRW, count)
-    queue.flush()
-    return [v.value for v in values]
-
-
-def write_words(queue, address: int, words: list[int]) -> None:
-    queue.write_ap(0, TAR, address)
-    queue.write_ap_block(0, DRW, words)
-    queue.flush()
 
 
 @pytest.mark.parametrize("probe", list(CHIPS), indirect=True)
