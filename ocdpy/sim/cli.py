@@ -48,9 +48,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="flash contents kept in this file: read at start if it exists, written back on changes "
                          "and at exit")
     ap.add_argument("--no-tty", action="store_true", help="plain log lines instead of a live pin display")
+    ap.add_argument("--fast", action="store_true",
+                    help="run the core as fast as the host allows instead of at the chip's real speed")
     args = ap.parse_args(argv)
     try:
-        running = RunningBoard(args.chip)
+        running = RunningBoard(args.chip, realtime=not args.fast)
     except ImportError as e:
         sys.stderr.write(f"Error: the simulator needs unicorn (pip install unicorn==2.1.4): {e}\n")
         return 1

@@ -29,7 +29,9 @@ class ProbeLock:
 class RunningBoard:
     """A board whose core runs in the background while a probe talks to its debug port."""
 
-    def __init__(self, chip: str) -> None:
+    def __init__(self, chip: str, realtime: bool = False) -> None:
+        """`realtime`: never run ahead of the wall clock (a board on a desk blinks at its real rate); without
+        it the core runs as fast as the host allows, which tests and scripted runs want."""
         from .board import Board
         from .debug_port import BoardDebugPort
         self.board = Board(chip)
@@ -38,6 +40,7 @@ class RunningBoard:
         self.probe_lock = ProbeLock(self.lock)
         self.stopping = False
         self.sim_time = 0.0  # simulated seconds, as of the last slice (for threads that must not touch the core)
+        self.realtime = realtime
         self.thread = threading.Thread(target=self._run, name="sim-core", daemon=True)
 
     def start(self) -> None:
@@ -45,7 +48,13 @@ class RunningBoard:
 
     def _run(self) -> None:
         core = self.board.core
+        wall_start, sim_start = time.monotonic(), core.now
         while not self.stopping:
+            if self.realtime:
+                ahead = (self.sim_time - sim_start) - (time.monotonic() - wall_start)
+                if ahead > 0.002:
+                    time.sleep(min(ahead, 0.05))
+                    continue
             while self.probe_lock.waiting and not self.stopping:
                 time.sleep(0.0001)
             with self.lock:

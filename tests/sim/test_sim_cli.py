@@ -115,9 +115,9 @@ def test_the_live_display_redraws_its_status_line_in_place_with_log_lines_above_
 class Sim:
     """`ocdpy-sim` in a subprocess, stdout read line by line."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, fast: bool = True) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "ocdpy.sim.cli", "--no-tty", "--port", "0",
-                                      "--dap-port", "0", *args],
+                                      "--dap-port", "0", *(["--fast"] if fast else []), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         self.port = 0
@@ -154,8 +154,8 @@ class Sim:
 def sim():
     started: list[Sim] = []
 
-    def start(*args: str) -> Sim:
-        started.append(Sim(*args))
+    def start(*args: str, fast: bool = True) -> Sim:
+        started.append(Sim(*args, fast=fast))
         return started[-1]
     yield start
     for s in started:
@@ -259,7 +259,8 @@ def test_clients_that_drop_or_send_garbage_do_not_kill_the_board(sim):
 @needs_unicorn
 def test_on_a_terminal_the_status_line_shows_the_led_and_ctrl_c_stops_cleanly():
     pexpect = pytest.importorskip("pexpect")
-    child = pexpect.spawn(sys.executable, ["-m", "ocdpy.sim.cli", "--port", "0", "--load", str(BLINKY)],
+    child = pexpect.spawn(sys.executable, ["-m", "ocdpy.sim.cli", "--port", "0", "--dap-port", "0", "--load",
+                                            str(BLINKY)],
                           dimensions=(24, 120), encoding="utf-8", timeout=10)
     try:
         child.expect(r"\r\x1b\[K *\d+\.\d{6} s  running    \x1b\[1;33m●\x1b\[0m PC13 LED on  PC\[13=0\]")
@@ -318,3 +319,22 @@ def test_the_sw_dp_only_chip_is_served_over_remote_bitbang_swd_and_cmsis_dap_tcp
         response = dap_request(conn, bytes([0x05, 0, 1, 0x02]))  # DAP_Transfer: one DP read of DPIDR
         assert response[:3] == bytes([0x05, 1, 1]) and int.from_bytes(response[3:7], "little") == 0x0BB11477
     assert s.stop()[0] == 0
+
+
+@needs_unicorn
+@pytest.mark.parametrize("realtime", [True, False])
+def test_a_realtime_board_keeps_to_the_wall_clock_and_a_fast_one_runs_ahead(realtime):
+    from ocdpy.sim.running import RunningBoard
+
+    running = RunningBoard("stm32f103c8", realtime=realtime)
+    running.board.load(BLINKY)
+    running.board.reset()
+    running.start()
+    started = time.monotonic()
+    time.sleep(0.5)
+    simulated, elapsed = running.sim_time, time.monotonic() - started
+    running.stop()
+    if realtime:
+        assert 0.3 < simulated <= elapsed + 0.01, f"{simulated:.3f} s simulated in {elapsed:.3f} s"
+    else:
+        assert simulated > 2 * elapsed, f"only {simulated:.3f} s simulated in {elapsed:.3f} s flat out"
