@@ -69,9 +69,11 @@ def set_fpb_breakpoints(board, addresses: list[int]) -> None:
 
 def measure_dap_transactions(words: int) -> tuple[float, float]:
     """Through `adapter driver sim`: SWD packets per second in 1 KiB DRW blocks, and single-read round trips."""
-    from ocdpy.adapters.sim import SimAdapter
+    from ocdpy.adapters.base import AdapterConfig
+    from ocdpy.adapters.probe import ProbeConfig
+    from ocdpy.adapters.sim import SimProbe
 
-    probe = SimAdapter("stm32f103c8")
+    probe = SimProbe(ProbeConfig(AdapterConfig("sim"), "swd", {"sim chip": ["stm32f103c8"]}))
     probe.open()
     try:
         queue = probe.swd()

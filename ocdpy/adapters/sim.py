@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..errors import OcdError
 from ..transports.swd import SwdQueue
+from .probe import Probe, ProbeConfig
 
 SIM_CHIPS = ("stm32f072rb", "stm32f103c8", "stm32f401cc")
 # OpenOCD's target config names -> the simulated part of that family
@@ -30,16 +31,21 @@ def infer_chip(target_names: list[str], expected_ids: list[int]) -> str | None:
     return None
 
 
-class SimAdapter:
-    """The in-process probe: opens a simulated board and hands out the transport queue to it."""
+class SimProbe(Probe):
+    """The in-process probe: opens a simulated board (`settings["sim chip"]`) and reaches it over SWD."""
 
-    def __init__(self, chip: str) -> None:
+    def __init__(self, config: ProbeConfig) -> None:
+        super().__init__(config)
+        chip = (config.setting("sim chip") or [None])[0]
         if chip not in SIM_CHIPS:
             raise OcdError(f"sim: no simulated chip '{chip}' (available: {', '.join(SIM_CHIPS)})")
         self.chip = chip
         self.running = None
 
     def open(self) -> None:
+        if self.config.transport not in ("swd", None):
+            raise OcdError(f"adapter driver sim: the in-process simulator speaks SWD; "
+                           f"'transport select {self.config.transport}' is not available with it yet")
         try:
             from ..sim.running import RunningBoard
             self.running = RunningBoard(self.chip)
@@ -47,6 +53,7 @@ class SimAdapter:
             raise OcdError(f"adapter driver sim needs the simulator's CPU emulator: pip install unicorn==2.1.4 ({e})")
         self.running.board.reset()
         self.running.start()
+        self.log.info(f"ocdpy simulator: {self.chip}")
 
     @property
     def board(self):
@@ -54,16 +61,21 @@ class SimAdapter:
         return self.running.board
 
     def swd(self) -> SwdQueue:
-        return SwdQueue(self.running.debug.swd, lock=self.running.probe_lock)
+        """A fresh SWD transport to the board, not yet connected."""
+        return SwdQueue(self.running.debug.swd, lock=self.running.probe_lock, log=self.log)
+
+    def dap(self) -> SwdQueue:
+        queue = self.swd()
+        queue.connect()
+        return queue
 
     def set_srst(self, asserted: bool) -> None:
-        """The reset line: the board holds its core in reset while asserted, like NRST."""
+        """NRST: asserting it resets the board (it restarts from its vector table when released)."""
         if asserted:
             with self.running.probe_lock:
                 self.running.board.reset()
 
     def close(self) -> None:
         if self.running is not None:
-            self.running.stopping = True
-            self.running.thread.join(timeout=1)
+            self.running.stop()
             self.running = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from typing import ContextManager, Protocol
 
+from ..log import Log
 from ..adapters.dap_queue import (ABORT_CLEAR_ALL, DP_ABORT, DP_CTRL_STAT, DP_DPIDR, DP_RDBUFF, DP_SELECT,
                                   DapQueue, Deferred, TransferError, describe)
 
@@ -47,8 +48,9 @@ def ack_text(ack: int) -> str:
 class SwdQueue(DapQueue):
     """DP/AP accesses queued as SWD packets and sent at `flush()` (under `lock`, if the link needs one)."""
 
-    def __init__(self, link: SwdLink, lock: ContextManager | None = None) -> None:
+    def __init__(self, link: SwdLink, lock: ContextManager | None = None, log: Log | None = None) -> None:
         self.link = link
+        self.log = log
         self.lock = lock or contextlib.nullcontext()
         self._ops: list[tuple[bool, bool, int, int, int | Deferred]] = []  # is_ap, read, address, ap, value
         self._select: int | None = None
@@ -64,6 +66,8 @@ class SwdQueue(DapQueue):
                 self.link.sequence(bits, count)
         dpidr = self.read_dp(DP_DPIDR)
         self.flush()
+        if self.log is not None:
+            self.log.info(f"SWD DPIDR 0x{dpidr.value:08x}")
         return dpidr.value
 
     # -- queueing --------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
+from ocdpy.adapters.base import AdapterConfig
 from ocdpy.adapters.dap_queue import DP_CTRL_STAT
+from ocdpy.adapters.probe import ProbeConfig
 
 CSW, TAR, DRW = 0x00, 0x04, 0x0C
 CSW_WORD_INC = 0x23000012  # 32-bit, single auto-increment, HPROT privileged data
@@ -60,3 +62,9 @@ def wait_for(queue, mask: int, timeout: float = 5.0) -> int:
             return dhcsr
         assert time.monotonic() < deadline, f"DHCSR 0x{dhcsr:08x} never showed 0x{mask:08x}"
         time.sleep(0.002)
+
+
+def sim_probe(chip: str):
+    """`adapter driver sim` for `chip`, not yet opened (imports the simulator only when called)."""
+    from ocdpy.adapters.sim import SimProbe
+    return SimProbe(ProbeConfig(AdapterConfig("sim"), "swd", {"sim chip": [chip]}))

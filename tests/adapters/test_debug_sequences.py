@@ -10,10 +10,27 @@ import pytest
 
 pytest.importorskip("unicorn")
 
-from ocdpy.adapters.sim import SimAdapter  # noqa: E402
 
-from dapio import (AIRCR, C_DEBUGEN, C_HALT, C_MASKINTS, C_STEP, DBGKEY, DEMCR, DFSR, DHCSR, PC,  # noqa: E402
-                   S_HALT, S_RESET_ST, XPSR, power_up, read_reg, read_word, wait_for, write_word)
+from dapio import (  # noqa: E402
+    AIRCR,
+    C_DEBUGEN,
+    C_HALT,
+    C_MASKINTS,
+    C_STEP,
+    DBGKEY,
+    DEMCR,
+    DFSR,
+    DHCSR,
+    PC,
+    S_HALT,
+    S_RESET_ST,
+    XPSR,
+    power_up,
+    read_reg,
+    read_word,
+    wait_for,
+    write_word,
+)
 
 PREBUILT = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
 # symbols of examples/prebuilt/<chip>/blinky_busy.elf (arm-none-eabi-nm)
@@ -29,7 +46,7 @@ DFSR_HALTED, DFSR_BKPT, DFSR_DWTTRAP, DFSR_VCATCH = 1, 2, 4, 8
 
 @pytest.fixture(params=list(SYMBOLS))
 def target(request):
-    probe = SimAdapter(request.param)
+    probe = sim_probe(request.param)
     probe.open()
     with probe.running.probe_lock:
         probe.board.load(PREBUILT / request.param / "blinky_busy.elf")
