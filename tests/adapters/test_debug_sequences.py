@@ -10,27 +10,8 @@ import pytest
 
 pytest.importorskip("unicorn")
 
-
-from dapio import (  # noqa: E402
-    AIRCR,
-    C_DEBUGEN,
-    C_HALT,
-    C_MASKINTS,
-    C_STEP,
-    DBGKEY,
-    DEMCR,
-    DFSR,
-    DHCSR,
-    PC,
-    S_HALT,
-    S_RESET_ST,
-    XPSR,
-    power_up,
-    read_reg,
-    read_word,
-    wait_for,
-    write_word,
-)
+from dapio import (AIRCR, C_DEBUGEN, C_HALT, C_MASKINTS, C_STEP, DBGKEY, DEMCR, DFSR, DHCSR, PC,  # noqa: E402
+                   S_HALT, S_RESET_ST, XPSR, power_up, read_reg, read_word, sim_probe, wait_for, write_word)
 
 PREBUILT = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
 # symbols of examples/prebuilt/<chip>/blinky_busy.elf (arm-none-eabi-nm)

@@ -11,11 +11,12 @@ import pytest
 
 pytest.importorskip("unicorn")
 
-from dapio import DCRDR, DCRSR, DHCSR, DRW, TAR, power_up, read_words, write_words  # noqa: E402
-
 from ocdpy.adapters.dap_queue import DP_CTRL_STAT, DP_SELECT, TransferError  # noqa: E402
 from ocdpy.adapters.sim import infer_chip  # noqa: E402
 from ocdpy.transports.swd import request_byte  # noqa: E402
+
+from dapio import (DCRDR, DCRSR, DHCSR, DRW, TAR, power_up, read_words, sim_probe,  # noqa: E402
+                   write_words)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
 CHIPS = {"stm32f072rb": (0x0BB11477, 0x410CC200), "stm32f103c8": (0x1BA01477, 0x411FC231),
