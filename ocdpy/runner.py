@@ -7,6 +7,7 @@ from .errors import ShutdownRequest
 from .log import Log
 from .session import Session
 from .tcl.errors import TclControl, TclError, TclExit
+from .tcl.values import to_str
 from .tcl.runner import format_error, unwinding
 
 COMMAND_LINE = "command line"
@@ -41,7 +42,9 @@ def run_session(opts: dict) -> int:
             if flag == "-f":
                 session.source(value)
             else:
-                session.command(value, COMMAND_LINE)
+                result = to_str(session.command(value, COMMAND_LINE))
+                if result:
+                    log.user(result)  # OpenOCD shows what a -c command returns
     except ShutdownRequest as s:
         status = s.status
     except TclExit as e:

@@ -51,6 +51,12 @@ class SimProbe(Probe):
             self.running = RunningBoard(self.chip)
         except ImportError as e:
             raise OcdError(f"adapter driver sim needs the simulator's CPU emulator: pip install unicorn==2.1.4 ({e})")
+        image = (self.config.setting("sim load") or [None])[0]
+        if image is not None:
+            try:
+                self.running.board.load(image)
+            except (OSError, ValueError) as e:
+                raise OcdError(f"sim load: cannot load {image}: {getattr(e, 'strerror', None) or e}") from None
         self.running.board.reset()
         self.running.start()
         self.log.info(f"ocdpy simulator: {self.chip}")

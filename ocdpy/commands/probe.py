@@ -29,8 +29,16 @@ def register(session) -> None:
         session.probe_settings["sim chip"] = [name.lower()]
         return ""
 
+    def sim_load(args):
+        (path,) = need(args, 1)
+        session.probe_settings["sim load"] = [session.find(path)]
+        return ""
+
     session.registry.add("sim chip", sim_chip, CONFIG, "[stm32f072rb|stm32f103c8|stm32f401cc]",
                          "Choose the simulated part behind 'adapter driver sim'")
+    session.registry.add("sim load", sim_load, CONFIG, "file",
+                         "Put an ELF or binary into the simulated chip's flash before it starts, as a factory "
+                         "programmer would")
 
 
 def expected_dp_ids(session) -> list[int]:

@@ -10,6 +10,7 @@ from ..flash.bank import SUPPORTED_FLASH_DRIVERS
 from ..target import SUPPORTED_TARGET_TYPES
 from ..tcl.values import to_str
 from .probe import open_probe
+from .run_control import examine_targets
 from .registry import CONFIG, EXEC, need, recorder
 
 DEFAULT_PORTS = {"gdb": "3333", "telnet": "4444", "tcl": "6666"}
@@ -77,6 +78,7 @@ def register(session) -> None:
         check_supported(session)
         open_probe(session)
         session.stage = EXEC
+        examine_targets(session)
         return ""
 
     reg.add("init", init, "any", "", "Initializes configured targets and servers.")

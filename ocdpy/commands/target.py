@@ -199,7 +199,7 @@ def register(session) -> None:
             mark = "*" if t is session.current_target else " "
             rows.append(f"{n:2d}{mark} {t.name:<18} {t.type:<10} {t.endian:<6} "
                         f"{t.tap.name if t.tap else '':<18} {t.state}")
-        return "\n".join(rows)
+        return "\n".join(rows) + "\n"
 
     reg.add("target create", create, CONFIG, "name type '-chain-position' name [options ...]",
             "Creates and selects a new target")
