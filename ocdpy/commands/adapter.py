@@ -189,7 +189,7 @@ def register_probe_settings(session) -> None:
 
     for group, keys in (("hla", ("layout", "device_desc", "vid_pid", "serial", "command", "stlink_backend")),
                         ("st-link", ("vid_pid", "serial", "backend")),
-                        ("cmsis-dap", ("vid_pid", "serial", "backend", "usb interface", "quirk")),
+                        ("cmsis-dap", ("vid_pid", "serial", "backend", "usb interface", "quirk", "tcp host", "tcp port")),
                         ("remote_bitbang", ("host", "port", "use_remote_sleep"))):
         for key in keys:
             reg.add(f"{group} {key}", setting(group, key), CONFIG, "...")
