@@ -1,0 +1,30 @@
+"""The simulated ST-Link for tests that run every adapter through one module: `adapter_setup(chip, variant)`
+puts an ST-Link on the simulated USB bus for this process and yields the config lines that select it."""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+ENV = "OCDPY_SIM_USB"
+CONFIGS = {"hla": "interface/stlink.cfg", "dapdirect": "interface/stlink-dap.cfg"}
+
+
+@contextlib.contextmanager
+def adapter_setup(chip: str, variant: str, kind: str = "stlink-v2") -> Iterator[list[str]]:
+    """`variant` "hla" (interface/stlink.cfg) or "dapdirect" (interface/stlink-dap.cfg), on a simulated
+    `kind` ("stlink-v2", "stlink-v2-1", "stlink-v3") wired to a simulated `chip`; the environment and the
+    simulated bus are restored afterwards."""
+    from ocdpy.sim import stlink_model
+    from ocdpy.sim.usb_backend import close_bus
+    stlink_model.register()
+    saved = os.environ.get(ENV)
+    os.environ[ENV] = f"{kind}:{chip}"
+    try:
+        yield [f"source [find {CONFIGS[variant]}]"]
+    finally:
+        close_bus()
+        if saved is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = saved
