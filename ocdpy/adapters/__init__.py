@@ -8,6 +8,8 @@ from importlib import import_module
 DRIVERS = {
     "sim": "sim:SimProbe",
     "dummy": "dummy:DummyProbe",
+    "hla": "stlink:StlinkHlaProbe",
+    "st-link": "stlink:StlinkDapProbe",
 }
 
 
