@@ -129,6 +129,11 @@ class CortexM:
             self.mem.write_u32(FP_COMP0 + 4 * n, 0)
         for n in range(info.dwt_comparators):
             self.mem.write_u32(DWT_COMP0 + 16 * n + 8, 0)
+        for bp in self.breakpoints:  # a re-examine (each reset) keeps the user's breakpoints and watchpoints
+            if bp.hardware:
+                self._arm(bp)
+        for wp in self.watchpoints:
+            self._arm_watchpoint(wp)
         self.examined = True
         return info
 
@@ -389,12 +394,15 @@ class CortexM:
             raise ResourceError(f"can't add {kind} watchpoint at 0x{address:08x}, resource not available",
                                 "Failure setting watchpoints")
         wp = Watchpoint(address, length, access, free[0], value, mask)
-        base = DWT_COMP0 + 16 * wp.comparator
-        self.mem.write_u32(base, address)
-        self.mem.write_u32(base + 4, length.bit_length() - 1)
-        self.mem.write_u32(base + 8, {"r": 5, "w": 6, "a": 7}[access])
+        self._arm_watchpoint(wp)
         self.watchpoints.append(wp)
         return wp
+
+    def _arm_watchpoint(self, wp: Watchpoint) -> None:
+        base = DWT_COMP0 + 16 * wp.comparator
+        self.mem.write_u32(base, wp.address)
+        self.mem.write_u32(base + 4, wp.length.bit_length() - 1)
+        self.mem.write_u32(base + 8, {"r": 5, "w": 6, "a": 7}[wp.access])
 
     def remove_watchpoint(self, address: int) -> None:
         for wp in self.watchpoints:

@@ -29,8 +29,8 @@ def register(session) -> None:
         session.interp.eval(f"{{{target.name}}} invoke-event {event}")
 
     def report_halt(target) -> None:
+        fire(target, "halted")  # OpenOCD runs the handler before it prints the halt
         session.log.user(f"[{target.name}] {target.core.halt_report()}")
-        fire(target, "halted")
 
     def poll_target(target) -> None:
         if target.core.poll():
@@ -73,6 +73,7 @@ def register(session) -> None:
     def step(args):
         words = need(args, 0, 1)
         target = current()
+        fire(target, "resumed")
         target.core.step(parse_number(words[0], "address") if words else None)
         target.state = "halted"
         report_halt(target)
@@ -109,6 +110,8 @@ def register(session) -> None:
         halt = mode != "run"
         for t in targets:
             fire(t, "reset-start")
+        for t in targets:  # OpenOCD re-examines every target before resetting it
+            examine(session, t)
         for t in targets:
             fire(t, "reset-assert-pre")
             if "reset-assert" in t.events:
@@ -308,23 +311,30 @@ def examine_targets(session) -> None:
             mem = session.memory
         else:
             return
-        session.interp.eval(f"{{{target.name}}} invoke-event examine-start")
         core = CortexM(mem)
         for key in ("maskisr", "reset_method"):
             if f"cortex_m {key}" in target.settings:
                 setattr(core, key, target.settings[f"cortex_m {key}"])
-        info = core.examine()
         target.core = core
         add_target_methods(session, target)
+        info = examine(session, target)
         session.log.info(f"[{target.name}] {info.name} {info.revision} processor detected")
         session.log.info(f"[{target.name}] target has {info.fpb_code} breakpoints, {info.dwt_comparators} watchpoints")
-        core.poll()
-        target.state = core.state
-        saved, session.current_target = session.current_target, target
-        try:
-            session.interp.eval(f"{{{target.name}}} invoke-event examine-end")
-        finally:
-            session.current_target = saved
+
+
+def examine(session, target):
+    """examine-start, read the core's identity and debug resources, examine-end (with the target current,
+    as handlers such as `mmw` act on the current target)."""
+    saved, session.current_target = session.current_target, target
+    try:
+        session.interp.eval(f"{{{target.name}}} invoke-event examine-start")
+        info = target.core.examine()
+        target.core.poll()
+        target.state = target.core.state
+        session.interp.eval(f"{{{target.name}}} invoke-event examine-end")
+    finally:
+        session.current_target = saved
+    return info
 
 
 def add_target_methods(session, target) -> None:

@@ -278,7 +278,7 @@ class Core(ExceptionModel):
         if self._halted:
             return self._halt_reason
         self.systick.catch_up(self._cycles)
-        if not self.mask_interrupts and self._take_pending_exception():
+        if self._take_pending_exception():
             if not self._halted:
                 self._enter_halt(HaltReason.STEP)
             return self._halt_reason

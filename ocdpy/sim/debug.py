@@ -102,6 +102,7 @@ class DebugRegisters:
         """The core acts on these itself (BKPT halts, vector catch at reset and on HardFault)."""
         debugen = bool(self.dhcsr_ctrl & C_DEBUGEN)
         for name, value in (("debug_enabled", debugen), ("vector_catch_reset", self.vector_catch_reset),
+                            ("mask_interrupts", debugen and bool(self.dhcsr_ctrl & C_MASKINTS)),
                             ("vector_catch_hardfault", debugen and bool(self.demcr & VC_HARDERR))):
             if hasattr(self.core, name):
                 setattr(self.core, name, value)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .bus import BusFault
 from .halt_reason import HaltReason
-from .nvic import BUSFAULT, FIRST_IRQ, HARDFAULT, MEMMANAGE, NMI, SVCALL, USAGEFAULT
+from .nvic import BUSFAULT, FIRST_IRQ, HARDFAULT, MEMMANAGE, NMI, PENDSV, SVCALL, SYSTICK, USAGEFAULT
 from .scs import (BFARVALID, HFSR_DEBUGEVT, HFSR_FORCED, HFSR_VECTTBL, IBUSERR, INVPC, INVSTATE, NOCP, PRECISERR,
                   STKERR, UNALIGNED, UNDEFINSTR, UNSTKERR)
 
@@ -62,6 +62,8 @@ class ExceptionModel:
         if not self.exceptions.pending:
             return False
         exc = self.exceptions.preempting(self._execution_priority())
+        if exc is not None and self.mask_interrupts and (exc in (PENDSV, SYSTICK) or exc >= FIRST_IRQ):
+            return False  # DHCSR.C_MASKINTS holds off PendSV, SysTick and external interrupts (ARMv7-M C1.6.3)
         if exc is None:
             if self.sleeping and self.exceptions.preempting(self._execution_priority(ignore_primask=True)):
                 self.sleeping = False  # WFI wakes on a pending interrupt even while PRIMASK masks it

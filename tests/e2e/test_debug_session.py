@@ -4,7 +4,6 @@ halt (at the reset vector). Output is checked against OpenOCD's formats (measure
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 from pathlib import Path
 
@@ -12,8 +11,7 @@ import pytest
 
 pytest.importorskip("unicorn")
 
-from ocdpy.log import Log  # noqa: E402
-from ocdpy.session import Session  # noqa: E402
+from console import Console  # noqa: E402
 
 PREBUILT = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
 # per chip: target config, busy_delay (arm-none-eabi-nm), Reset_Handler, initial SP (vector table word 0)
@@ -31,29 +29,6 @@ def sim_setup(chip: str, variant: str, image: Path):
 
 SETUPS = {("sim", "swd"): sim_setup}
 CASES = [(name, variant, chip) for (name, variant) in SETUPS for chip in CHIPS]
-
-
-class Console:
-    """An in-process session whose log is captured, commands run as from `-c`."""
-
-    def __init__(self) -> None:
-        self.out = io.StringIO()
-        self.session = Session(Log(stream=self.out))
-
-    def run(self, command: str) -> str:
-        from ocdpy.tcl.values import to_str
-        return to_str(self.session.command(command))
-
-    def log(self) -> str:
-        text = self.out.getvalue()
-        self.out.seek(0)
-        self.out.truncate()
-        return text
-
-    def close(self) -> None:
-        probe = self.session.probe
-        if probe is not None:
-            probe.close()
 
 
 @pytest.mark.parametrize("adapter,variant,chip", CASES)
