@@ -75,6 +75,8 @@ def register(session) -> None:
             return adapter().speed_khz or 0
         (khz,) = need(args, 1)
         adapter().speed_khz = parse_number(khz, "khz")
+        if getattr(session, "probe", None) is not None:  # at run time the probe changes its clock now
+            adapter().speed_khz = session.probe.set_speed(adapter().speed_khz)
         return ""
 
     def srst_delay(args):

@@ -53,7 +53,11 @@ def probe_config(session) -> ProbeConfig:
             raise OcdError("adapter driver sim: which chip to simulate? Use 'sim chip NAME' (one of "
                            f"{', '.join(SIM_CHIPS)}) or a target/stm32f0x.cfg, stm32f1x.cfg or stm32f4x.cfg config")
         settings["sim chip"] = [chip]
-    return ProbeConfig(session.adapter, session.transport, settings, list(session.taps.values()), session.log)
+    config = ProbeConfig(session.adapter, session.transport, settings, list(session.taps.values()), session.log)
+    daps = [t.dap for t in session.targets.values() if t.dap is not None]
+    if daps:
+        config.dap_tap = daps[0].tap.name  # the chain position the DAP was created on
+    return config
 
 
 def open_probe(session) -> None:
