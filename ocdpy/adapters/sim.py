@@ -46,19 +46,14 @@ class SimProbe(Probe):
         if self.config.transport not in ("swd", None):
             raise OcdError(f"adapter driver sim: the in-process simulator speaks SWD; "
                            f"'transport select {self.config.transport}' is not available with it yet")
+        image = (self.config.setting("sim load") or [None])[0]
         try:
-            from ..sim.running import RunningBoard
-            self.running = RunningBoard(self.chip)
+            from ..sim.running import start_board
+            self.running = start_board(self.chip, image)
         except ImportError as e:
             raise OcdError(f"adapter driver sim needs the simulator's CPU emulator: pip install unicorn==2.1.4 ({e})")
-        image = (self.config.setting("sim load") or [None])[0]
-        if image is not None:
-            try:
-                self.running.board.load(image)
-            except (OSError, ValueError) as e:
-                raise OcdError(f"sim load: cannot load {image}: {getattr(e, 'strerror', None) or e}") from None
-        self.running.board.reset()
-        self.running.start()
+        except (OSError, ValueError) as e:
+            raise OcdError(f"sim load: cannot load {image}: {getattr(e, 'strerror', None) or e}") from None
         self.log.info(f"ocdpy simulator: {self.chip}")
 
     @property

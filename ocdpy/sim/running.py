@@ -93,3 +93,14 @@ class RunningBoard:
         """The NRST line (callers hold the probe lock): asserting it resets the board."""
         if asserted:
             self.board.reset()
+
+
+def start_board(chip: str, image: str | None = None, realtime: bool = False) -> RunningBoard:
+    """A board with `image` (ELF or raw binary, if given) in its flash as a factory programmer would put it,
+    reset and running: what every simulated probe front end stands in front of."""
+    running = RunningBoard(chip, realtime=realtime)
+    if image:
+        running.board.load(image)
+    running.board.reset()
+    running.start()
+    return running

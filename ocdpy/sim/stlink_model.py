@@ -58,11 +58,9 @@ class StlinkUsbDevice(SimUsbDevice):
         super().__init__(ST_VID, variant.version.pid, [interface], manufacturer="STMicroelectronics",
                          product=variant.product, serial=options.get("serial", f"ocdpy-sim-{index}"),
                          access=options.get("access", "ok"))
-        from .running import RunningBoard
+        from .running import start_board
         self.variant = variant
-        self.running = RunningBoard(chip)
-        self.running.board.reset()
-        self.running.start()
+        self.running = start_board(chip, options.get("load"))
         self.firmware = StlinkFirmware(variant.version, variant.initial_mode, self.running.debug.dp,
                                        self.running.probe_lock, self._nreset)
         self._command: bytes | None = None  # a write command waiting for its data phase
