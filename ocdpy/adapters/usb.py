@@ -43,6 +43,17 @@ class UsbProbe:
         return _string(self.device, index)
 
 
+def parse_id_pairs(name: str, words: list[str]) -> list[tuple[int, int]]:
+    """`NAME vid_pid 0x0d28 0x0204 ...` -> [(0x0d28, 0x0204), ...] (numbers as OpenOCD parses them)."""
+    if len(words) % 2:
+        raise OcdError(f"{name} vid_pid: wants VID PID pairs, got an odd number of values")
+    try:
+        numbers = [int(word, 0) for word in words]
+    except ValueError:
+        raise OcdError(f"{name} vid_pid: wants numbers, got '{' '.join(words)}'") from None
+    return list(zip(numbers[::2], numbers[1::2]))
+
+
 def backend():
     """The pyusb backend: the simulated bus when OCDPY_SIM_USB is set, else libusb_package's libusb."""
     spec = os.environ.get(SIM_ENV)
@@ -94,24 +105,24 @@ def _denied_error(name: str, denied: list) -> OcdError:
                       "probe in again")
 
 
-def _not_found(name: str, ids: Sequence[tuple[int, int]], serial: str | None, location_: str | None,
+def _not_found(name: str, ids: Sequence[tuple[int, int]], serial: str | None, usb_location: str | None,
                looked_for: str | None) -> OcdError:
     wanted = [looked_for] if looked_for else []
     if ids:
         wanted.append("VID:PID " + ", ".join(f"{v:04x}:{p:04x}" for v, p in ids))
     if serial:
         wanted.append(f"serial '{serial}'")
-    if location_:
-        wanted.append(f"at USB location {location_}")
+    if usb_location:
+        wanted.append(f"at USB location {usb_location}")
     return OcdError(f"{name}: no USB probe found (looked for {'; '.join(wanted) or 'any device'}); "
                     "is it plugged in?")
 
 
 def find_probe(name: str, ids: Sequence[tuple[int, int]] = (), serial: str | None = None,
-               location_: str | None = None, accept: Callable[[UsbProbe], bool] | None = None,
+               usb_location: str | None = None, accept: Callable[[UsbProbe], bool] | None = None,
                looked_for: str | None = None) -> UsbProbe:
     """The one probe that matches: its VID:PID is in `ids` (any, if empty), its serial string is `serial`,
-    it sits at `location_`, and `accept(probe)` agrees. Raises OcdError when none matches (naming what was
+    it sits at `usb_location`, and `accept(probe)` agrees. Raises OcdError when none matches (naming what was
     looked for, or the udev rule if the OS denied access), or when several do (listing them)."""
     import usb.core
     matches: list[UsbProbe] = []
@@ -119,7 +130,7 @@ def find_probe(name: str, ids: Sequence[tuple[int, int]] = (), serial: str | Non
     for device in usb.core.find(find_all=True, backend=backend()):
         if ids and (device.idVendor, device.idProduct) not in ids:
             continue
-        if location_ and location(device) != location_:
+        if usb_location and location(device) != usb_location:
             continue
         try:
             probe = UsbProbe(device, device.idVendor, device.idProduct, location(device),
@@ -143,4 +154,4 @@ def find_probe(name: str, ids: Sequence[tuple[int, int]] = (), serial: str | Non
                        "choose one with 'adapter serial SERIAL' (or 'adapter usb location BUS-PORT')")
     if denied:
         raise _denied_error(name, denied)
-    raise _not_found(name, ids, serial, location_, looked_for)
+    raise _not_found(name, ids, serial, usb_location, looked_for)

@@ -24,10 +24,12 @@ run time with `register_kind`; a kind's factory is called as `factory(chip, opti
 from __future__ import annotations
 
 import array
+import contextlib
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -428,3 +430,19 @@ def close_bus() -> None:
         if _bus is not None:
             _bus.close()
             _bus = None
+
+
+@contextlib.contextmanager
+def simulated_bus(spec: str) -> Iterator[None]:
+    """OCDPY_SIM_USB=`spec` in this process for the duration; afterwards the devices are unplugged and the
+    variable is as it was (the adapter_setup helpers of tests are built on this)."""
+    saved = os.environ.get(ENV)
+    os.environ[ENV] = spec
+    try:
+        yield
+    finally:
+        close_bus()
+        if saved is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = saved

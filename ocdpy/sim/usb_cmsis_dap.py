@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import threading
 
-from usb.backend.libusb1 import LIBUSB_ERROR_INVALID_PARAM, LIBUSB_ERROR_TIMEOUT
+from usb.backend.libusb1 import LIBUSB_ERROR_INVALID_PARAM, LIBUSB_ERROR_OVERFLOW, LIBUSB_ERROR_TIMEOUT
+from usb.core import USBError
 
 from .cmsis_dap import DAP_QUEUE_COMMANDS, CmsisDapModel, CommandQueue
 from .usb_backend import BULK, CLASS_HID, CLASS_VENDOR, INTERRUPT, Endpoint, Interface, SimUsbDevice, usb_error
@@ -65,7 +66,12 @@ class CmsisDapUsbDevice(SimUsbDevice):
             self.send(EP_IN, response.ljust(self.pad_to or 0, b"\0"))
 
     def in_(self, endpoint: int, size: int, timeout_ms: int) -> bytes:
-        packet = super().in_(endpoint, size, timeout_ms)
+        try:
+            packet = super().in_(endpoint, size, timeout_ms)
+        except USBError as e:
+            if e.backend_error_code == LIBUSB_ERROR_OVERFLOW:
+                self._buffered.release()  # the response was delivered, if into too small a buffer
+            raise
         self._buffered.release()
         return packet
 
