@@ -10,6 +10,7 @@ DRIVERS = {
     "dummy": "dummy:DummyProbe",
     "hla": "stlink:StlinkHlaProbe",
     "st-link": "stlink:StlinkDapProbe",
+    "cmsis-dap": "cmsis_dap:CmsisDapProbe",
 }
 
 
