@@ -8,6 +8,7 @@ from importlib import import_module
 DRIVERS = {
     "sim": "sim:SimProbe",
     "dummy": "dummy:DummyProbe",
+    "remote_bitbang": "remote_bitbang:RemoteBitbangProbe",
     "hla": "stlink:StlinkHlaProbe",
     "st-link": "stlink:StlinkDapProbe",
     "cmsis-dap": "cmsis_dap:CmsisDapProbe",

@@ -21,13 +21,16 @@ from .dap_queue import DapQueue
 class ProbeConfig:
     """A driver's inputs: the adapter settings, its driver-specific commands (`cmsis-dap backend tcp` is
     `settings["cmsis-dap backend"] == ["tcp"]`), the selected transport, the JTAG taps in chain order
-    (nearest TDI first, as `jtag newtap` declared them) and the log."""
+    (as `jtag newtap` declared them: OpenOCD's first TAP is the one nearest TDO, its IDCODE comes out
+    first), the dotted name of the TAP the DAP sits on (`dap create -chain-position`; None: the driver
+    picks the JTAG-DP it finds) and the log."""
 
     adapter: AdapterConfig
     transport: str
     settings: dict[str, list[str]] = field(default_factory=dict)
     taps: list = field(default_factory=list)
     log: Log = field(default_factory=Log)
+    dap_tap: str | None = None
 
     def setting(self, key: str, default: list[str] | None = None) -> list[str] | None:
         return self.settings.get(key, default)

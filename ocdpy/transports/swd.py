@@ -9,20 +9,18 @@ FAULT the sticky-flag read-out and clean-up, so that one plain error reaches the
 from __future__ import annotations
 
 import contextlib
-from typing import ContextManager, Protocol
+from typing import Protocol
 
+from ..adapters.dap_queue import (ABORT_CLEAR_ALL, DP_ABORT, DP_CTRL_STAT, DP_DPIDR, DP_RDBUFF, Deferred,
+                                  TransferError, describe)
 from ..log import Log
-from ..adapters.dap_queue import (ABORT_CLEAR_ALL, DP_ABORT, DP_CTRL_STAT, DP_DPIDR, DP_RDBUFF, DP_SELECT,
-                                  DapQueue, Deferred, TransferError, describe)
+from .adi_queue import STICKY_MASK, Op, QueuedDap, sticky_report
 
 ACK_OK, ACK_WAIT, ACK_FAULT, ACK_NONE = 0b001, 0b010, 0b100, 0b111
 LINE_RESET = ((1 << 56) - 1, 56)          # more than 50 cycles with SWDIO high
 JTAG_TO_SWD = (0xE79E, 16)                # sent LSB first
 IDLE = (0, 8)
 WAIT_RETRIES = 100
-STICKY_NAMES = ((1 << 1, "STICKYORUN (overrun)"), (1 << 4, "STICKYCMP (match)"),
-                (1 << 5, "STICKYERR (the AP's bus access failed)"), (1 << 7, "WDATAERR (write data parity)"))
-STICKY_MASK = sum(bit for bit, _ in STICKY_NAMES)
 
 
 class SwdLink(Protocol):
@@ -45,22 +43,17 @@ def ack_text(ack: int) -> str:
         ack, f"an invalid ACK 0b{ack:03b}")
 
 
-class SwdQueue(DapQueue):
+class SwdQueue(QueuedDap):
     """DP/AP accesses queued as SWD packets and sent at `flush()` (under `lock`, if the link needs one)."""
 
-    def __init__(self, link: SwdLink, lock: ContextManager | None = None, log: Log | None = None) -> None:
+    def __init__(self, link: SwdLink, lock: contextlib.AbstractContextManager | None = None, log: Log | None = None) -> None:
+        super().__init__(lock, log)
         self.link = link
-        self.log = log
-        self.lock = lock or contextlib.nullcontext()
-        self._ops: list[tuple[bool, bool, int, int, int | Deferred]] = []  # is_ap, read, address, ap, value
-        self._select: int | None = None
 
-    # -- connection --------------------------------------------------------------------------------------
     def connect(self) -> int:
         """Line reset, switch an SWJ-DP from JTAG to SWD, line reset again, then the DPIDR read that the
         SW-DP requires before anything else. Returns DPIDR."""
-        self._ops.clear()
-        self._select = None
+        self._forget()
         with self.lock:
             for bits, count in (LINE_RESET, JTAG_TO_SWD, LINE_RESET, IDLE):
                 self.link.sequence(bits, count)
@@ -70,45 +63,7 @@ class SwdQueue(DapQueue):
             self.log.info(f"SWD DPIDR 0x{dpidr.value:08x}")
         return dpidr.value
 
-    # -- queueing --------------------------------------------------------------------------------------------
-    def read_dp(self, address: int) -> Deferred:
-        deferred = Deferred(describe(False, True, address))
-        self._ops.append((False, True, address, 0, deferred))
-        return deferred
-
-    def write_dp(self, address: int, value: int) -> None:
-        if address == DP_SELECT:
-            self._select = value
-        self._ops.append((False, False, address, 0, value))
-
-    def _select_bank(self, ap: int, address: int) -> None:
-        wanted = (ap << 24) | (address & 0xF0) | (self._select or 0) & 0xF  # keep DPBANKSEL
-        if wanted != self._select:
-            self.write_dp(DP_SELECT, wanted)
-
-    def read_ap(self, ap: int, address: int) -> Deferred:
-        self._select_bank(ap, address)
-        deferred = Deferred(describe(True, True, address, ap))
-        self._ops.append((True, True, address, ap, deferred))
-        return deferred
-
-    def write_ap(self, ap: int, address: int, value: int) -> None:
-        self._select_bank(ap, address)
-        self._ops.append((True, False, address, ap, value))
-
-    # -- sending --------------------------------------------------------------------------------------------
-    def flush(self) -> None:
-        ops, self._ops = self._ops, []
-        if not ops:
-            return
-        try:
-            with self.lock:
-                self._run(ops)
-        except TransferError:
-            self._select = None  # the SELECT write may not have happened
-            raise
-
-    def _run(self, ops) -> None:
+    def _run(self, ops: list[Op]) -> None:
         posted: Deferred | None = None  # an AP read whose data arrives with the next AP read or RDBUFF
         last_ap: str | None = None      # the last AP access not yet known to have succeeded
         for is_ap, read, address, ap, value in ops:
@@ -155,7 +110,4 @@ class SwdQueue(DapQueue):
         """After a FAULT: which sticky flags CTRL/STAT shows, then clear them so the next access can work."""
         ack, ctrl = self.link.transfer(request_byte(False, True, DP_CTRL_STAT))
         self.link.transfer(request_byte(False, False, DP_ABORT), ABORT_CLEAR_ALL)
-        if ack != ACK_OK or ctrl is None:
-            return ""
-        flags = [name for bit, name in STICKY_NAMES if ctrl & bit]
-        return f" (CTRL/STAT 0x{ctrl:08x}: {', '.join(flags) or 'no sticky flag set'})"
+        return sticky_report(ctrl if ack == ACK_OK else None)
