@@ -3,7 +3,7 @@
 any VID:PID), with errors that say what was looked for and what to do.
 
     probe = find_probe("cmsis-dap", ids=[(0x0d28, 0x0204)], serial=config.adapter.serial,
-                       location=config.adapter.usb_location, accept=is_cmsis_dap, looked_for="...")
+                       location_=config.adapter.usb_location, accept=is_cmsis_dap, looked_for="...")
     probe.device   # a pyusb Device, ready for the driver's own claiming and transfers
 
 pyusb runs on libusb_package's bundled libusb (no system libusb needed), or on the simulated bus
@@ -105,24 +105,24 @@ def _denied_error(name: str, denied: list) -> OcdError:
                       "probe in again")
 
 
-def _not_found(name: str, ids: Sequence[tuple[int, int]], serial: str | None, usb_location: str | None,
+def _not_found(name: str, ids: Sequence[tuple[int, int]], serial: str | None, location_: str | None,
                looked_for: str | None) -> OcdError:
     wanted = [looked_for] if looked_for else []
     if ids:
         wanted.append("VID:PID " + ", ".join(f"{v:04x}:{p:04x}" for v, p in ids))
     if serial:
         wanted.append(f"serial '{serial}'")
-    if usb_location:
-        wanted.append(f"at USB location {usb_location}")
+    if location_:
+        wanted.append(f"at USB location {location_}")
     return OcdError(f"{name}: no USB probe found (looked for {'; '.join(wanted) or 'any device'}); "
                     "is it plugged in?")
 
 
 def find_probe(name: str, ids: Sequence[tuple[int, int]] = (), serial: str | None = None,
-               usb_location: str | None = None, accept: Callable[[UsbProbe], bool] | None = None,
+               location_: str | None = None, accept: Callable[[UsbProbe], bool] | None = None,
                looked_for: str | None = None) -> UsbProbe:
     """The one probe that matches: its VID:PID is in `ids` (any, if empty), its serial string is `serial`,
-    it sits at `usb_location`, and `accept(probe)` agrees. Raises OcdError when none matches (naming what was
+    it sits at `location_`, and `accept(probe)` agrees. Raises OcdError when none matches (naming what was
     looked for, or the udev rule if the OS denied access), or when several do (listing them)."""
     import usb.core
     matches: list[UsbProbe] = []
@@ -130,7 +130,7 @@ def find_probe(name: str, ids: Sequence[tuple[int, int]] = (), serial: str | Non
     for device in usb.core.find(find_all=True, backend=backend()):
         if ids and (device.idVendor, device.idProduct) not in ids:
             continue
-        if usb_location and location(device) != usb_location:
+        if location_ and location(device) != location_:
             continue
         try:
             probe = UsbProbe(device, device.idVendor, device.idProduct, location(device),
@@ -154,4 +154,4 @@ def find_probe(name: str, ids: Sequence[tuple[int, int]] = (), serial: str | Non
                        "choose one with 'adapter serial SERIAL' (or 'adapter usb location BUS-PORT')")
     if denied:
         raise _denied_error(name, denied)
-    raise _not_found(name, ids, serial, usb_location, looked_for)
+    raise _not_found(name, ids, serial, location_, looked_for)
