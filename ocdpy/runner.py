@@ -66,6 +66,18 @@ def run_session(opts: dict) -> int:
             traceback.print_exc()
         log.user(f"Error: internal error in ocdpy: {type(e).__name__}: {e} (run with -d3 for details)")
         status = 1
+    close_probe(session)
     session.interp.flush()
     log.close()
     return status
+
+
+def close_probe(session: Session) -> None:
+    """Let go of the adapter before the interpreter ends (a simulated board's core thread must stop first)."""
+    probe = getattr(session, "probe", None)
+    if probe is not None:
+        try:
+            probe.close()
+        except Exception as e:  # closing must not hide the session's own outcome
+            session.log.warning(f"closing the adapter failed: {e}")
+        session.probe = None

@@ -6,6 +6,8 @@ targets are built on.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from ..adapters import DRIVERS, probe_class
 from ..adapters.probe import ProbeConfig
 from ..adapters.sim import SIM_CHIPS, infer_chip
@@ -53,7 +55,9 @@ def probe_config(session) -> ProbeConfig:
             raise OcdError("adapter driver sim: which chip to simulate? Use 'sim chip NAME' (one of "
                            f"{', '.join(SIM_CHIPS)}) or a target/stm32f0x.cfg, stm32f1x.cfg or stm32f4x.cfg config")
         settings["sim chip"] = [chip]
-    config = ProbeConfig(session.adapter, session.transport, settings, list(session.taps.values()), session.log)
+    adapter = dataclasses.replace(session.adapter, serial=session.adapter_serial or session.adapter.serial,
+                                  usb_location=session.adapter_usb_location or session.adapter.usb_location)
+    config = ProbeConfig(adapter, session.transport, settings, list(session.taps.values()), session.log)
     daps = [t.dap for t in session.targets.values() if t.dap is not None]
     if daps:
         config.dap_tap = daps[0].tap.name  # the chain position the DAP was created on

@@ -16,7 +16,7 @@ ocdpy/adapters/usb.py), a comma-separated list of devices, each `KIND:CHIP[:key=
     OCDPY_SIM_USB=cmsis-dap-v1:stm32f401cc:serial=A1,cmsis-dap-v2:stm32f072rb:serial=B2:access=denied
 
 Options every kind understands: `serial=` (USB serial string; default `ocdpy-sim-<n>`), `access=denied`
-(open fails with EACCES). The n-th device sits on bus 1, port n+1 (`adapter usb location 1-<n+1>`).
+(open fails with EACCES), `load=PATH` (an ELF or binary in the chip's flash before it starts). The n-th device sits on bus 1, port n+1 (`adapter usb location 1-<n+1>`).
 Kinds are looked up in `DEVICE_KINDS` ("module:function" in ocdpy.sim, imported on first use) or added at
 run time with `register_kind`; a kind's factory is called as `factory(chip, options, index)` and returns a
 `SimUsbDevice` (the boards it starts are stopped by `SimUsbDevice.close`).

@@ -37,10 +37,8 @@ class CmsisDapUsbDevice(SimUsbDevice):
         serial = options.get("serial", f"ocdpy-sim-{index}")
         super().__init__(VID, PID, [interface], manufacturer="ocdpy", product="ocdpy simulated CMSIS-DAP",
                          serial=serial, access=options.get("access", "ok"))
-        from .running import RunningBoard
-        self.running = RunningBoard(chip)
-        self.running.board.reset()
-        self.running.start()
+        from .running import start_board
+        self.running = start_board(chip, options.get("load"))
         self.model = CmsisDapModel(self.running.debug.swd, self.running.debug.chain, on_reset=self._nreset,
                                    packet_size=packet_size, packet_count=packet_count, serial=serial)
         self.queue = CommandQueue(self.model)

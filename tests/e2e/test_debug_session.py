@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -27,8 +29,21 @@ def sim_setup(chip: str, variant: str, image: Path):
     yield ["source [find interface/sim.cfg]", f"sim load {image}"]
 
 
-SETUPS = {("sim", "swd"): sim_setup}
-CASES = [(name, variant, chip) for (name, variant) in SETUPS for chip in CHIPS]
+def probe_setup(module: str):
+    """The `adapter_setup` of tests/adapters/setup_<module>.py, with the firmware put into the chip's flash."""
+    def setup(chip: str, variant: str, image: Path):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
+        return import_module(f"setup_{module}").adapter_setup(chip, variant, image=str(image))
+    return setup
+
+
+SETUPS = {("sim", "swd"): sim_setup,
+          ("remote_bitbang", "jtag"): probe_setup("remote_bitbang"), ("remote_bitbang", "swd"): probe_setup("remote_bitbang"),
+          ("cmsis-dap", "v1"): probe_setup("cmsis_dap"), ("cmsis-dap", "v2"): probe_setup("cmsis_dap"),
+          ("cmsis-dap", "tcp"): probe_setup("cmsis_dap"),
+          ("stlink", "hla"): probe_setup("stlink"), ("stlink", "dapdirect"): probe_setup("stlink")}
+CASES = [(name, variant, chip) for (name, variant) in SETUPS for chip in CHIPS
+         if not (variant == "jtag" and chip == "stm32f072rb")]  # the STM32F0 is SW-DP only
 
 
 @pytest.mark.parametrize("adapter,variant,chip", CASES)
