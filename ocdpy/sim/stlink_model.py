@@ -19,7 +19,7 @@ from usb.backend.libusb1 import LIBUSB_ERROR_PIPE
 
 from ..adapters.stlink_protocol import CMD_SIZE, Mode, Version
 from .stlink_firmware import StlinkFirmware
-from .usb_backend import BULK, CLASS_VENDOR, Endpoint, Interface, SimUsbDevice, register_kind, usb_error
+from .usb_backend import BULK, CLASS_VENDOR, Endpoint, Interface, SimUsbDevice, usb_error
 
 ST_VID = 0x0483
 
@@ -107,9 +107,3 @@ def v2_1_probe(chip: str, options: dict[str, str], index: int) -> StlinkUsbDevic
 def v3_probe(chip: str, options: dict[str, str], index: int) -> StlinkUsbDevice:
     """STLINK-V3 (0483:374f), firmware V3J7M3B5S1."""
     return StlinkUsbDevice("stlink-v3", chip, options, index)
-
-
-def register() -> None:
-    """Make the `stlink-v2`, `stlink-v2-1` and `stlink-v3` kinds known to OCDPY_SIM_USB."""
-    for kind, factory in (("stlink-v2", v2_probe), ("stlink-v2-1", v2_1_probe), ("stlink-v3", v3_probe)):
-        register_kind(kind, factory)

@@ -50,6 +50,9 @@ GET_DESCRIPTOR, DESC_STRING = 0x06, 3
 DEVICE_KINDS: dict[str, str | Callable] = {
     "cmsis-dap-v1": "usb_cmsis_dap:hid_probe",
     "cmsis-dap-v2": "usb_cmsis_dap:bulk_probe",
+    "stlink-v2": "stlink_model:v2_probe",
+    "stlink-v2-1": "stlink_model:v2_1_probe",
+    "stlink-v3": "stlink_model:v3_probe",
 }
 
 

@@ -15,9 +15,7 @@ def adapter_setup(chip: str, variant: str, kind: str = "stlink-v2", image: str |
     """`variant` "hla" (interface/stlink.cfg) or "dapdirect" (interface/stlink-dap.cfg), on a simulated
     `kind` ("stlink-v2", "stlink-v2-1", "stlink-v3") wired to a simulated `chip`; the environment and the
     simulated bus are restored afterwards. `image` goes into the chip's flash before it starts."""
-    from ocdpy.sim import stlink_model
     from ocdpy.sim.usb_backend import close_bus
-    stlink_model.register()
     saved = os.environ.get(ENV)
     os.environ[ENV] = f"{kind}:{chip}" + (f":load={image}" if image else "")
     try:
