@@ -1,0 +1,1 @@
+"""Flash bank drivers, one module per OpenOCD driver name."""
