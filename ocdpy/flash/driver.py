@@ -53,6 +53,7 @@ class FlashDriver(ABC):
         self.target = bank.target
         self.log = log
         self.sectors: list[Sector] = []
+        self.protection_blocks: list[Sector] = []  # when protection covers groups of sectors (STM32F1)
         self.probed = False
 
     @property
