@@ -6,13 +6,20 @@ Opening: find the probe (`cmsis-dap backend`, `cmsis-dap vid_pid`, `adapter seri
 DAP_Connect in the session transport's mode, the pins' state, transfer and SWD settings, `adapter speed`
 with DAP_SWJ_Clock. `dap()` then switches the target's SWJ-DP to SWD with DAP_SWJ_Sequence and reads DPIDR
 through a `CmsisDapQueue` (cmsis_dap_queue.py).
+
+Over JTAG `dap()` switches an SWJ-DP to JTAG (DAP_SWJ_Sequence: TMS and SWDIO are one pin, whatever mode the
+DP is in), runs OpenOCD's chain check through DAP_JTAG_Sequence (cmsis_dap_jtag.py), tells the probe the
+chain's IR lengths (DAP_JTAG_Configure) and returns the same queue on the DAP's TAP: the firmware scans
+DPACC/APACC itself, so DP/AP accesses cost the same packets as over SWD.
 """
 from __future__ import annotations
 
 import struct
 
 from ..errors import OcdError
+from ..transports.jtag_chain import SWD_TO_JTAG, TLR_BITS, JtagChain
 from ..transports.swd import IDLE, JTAG_TO_SWD, LINE_RESET
+from .cmsis_dap_jtag import CmsisDapJtag, configure_chain, dap_tap
 from .cmsis_dap_link import (DAP_CONNECT, DAP_DISCONNECT, DAP_HOST_STATUS, DAP_INFO, DAP_SWD_CONFIGURE,
                              DAP_SWJ_CLOCK, DAP_SWJ_PINS, DAP_SWJ_SEQUENCE, DAP_TRANSFER_CONFIGURE, Channel,
                              ProbeError)
@@ -134,17 +141,40 @@ class CmsisDapProbe(Probe):
             self.channel.status_command(DAP_SWJ_SEQUENCE, bytes([n & 0xFF]) + data, "CMD_DAP_SWJ_SEQ")
             bits, count = bits >> n, count - n
 
-    def dap(self) -> CmsisDapQueue:
-        if self.config.transport not in ("swd", None):
-            return super().dap()
+    def _sequences(self, *sequences: tuple[int, int]) -> None:
         bits = count = 0
-        for seq_bits, seq_count in (LINE_RESET, JTAG_TO_SWD, LINE_RESET, IDLE):
+        for seq_bits, seq_count in sequences:
             bits, count = bits | seq_bits << count, count + seq_count
         self.swj_sequence(bits, count)
+
+    def dap(self) -> CmsisDapQueue:
+        if self.channel is None:
+            raise OcdError("CMSIS-DAP: the adapter is not open")
+        if self.config.transport == "jtag":
+            return self._jtag_dap()
+        if self.config.transport not in ("swd", None):
+            return super().dap()
+        self._sequences(LINE_RESET, JTAG_TO_SWD, LINE_RESET, IDLE)
         queue = CmsisDapQueue(self.channel, log=self.log)
         dpidr = queue.read_dp(DP_DPIDR)
         queue.flush()
         self.log.info(f"SWD DPIDR 0x{dpidr.value:08x}")
+        return queue
+
+    def _jtag_dap(self) -> CmsisDapQueue:
+        # SWD-to-JTAG select (more than 50 ones, 0xE73C), then Test-Logic-Reset: a DP left in SWD mode
+        # answers JTAG again, a plain JTAG chain just resets
+        self._sequences(LINE_RESET, (SWD_TO_JTAG, 16), ((1 << TLR_BITS) - 1, TLR_BITS))
+        chain = JtagChain(CmsisDapJtag(self.channel), self.config.taps, self.log, source="the CMSIS-DAP probe")
+        # OpenOCD's two Test-Logic-Resets of `jtag init` (before and after the IDCODE scan), which examine()
+        # makes with TMS in its scans
+        self.log.info("cmsis-dap JTAG TLR_RESET")
+        self.log.info("cmsis-dap JTAG TLR_RESET")
+        chain.examine()
+        tap = dap_tap(chain, self.config.dap_tap, "CMSIS-DAP")
+        configure_chain(self.channel, chain)
+        queue = CmsisDapQueue(self.channel, chain.taps.index(tap), log=self.log, jtag=True)
+        queue.connect()
         return queue
 
     # -- pins, clock, closing ------------------------------------------------------------------------------

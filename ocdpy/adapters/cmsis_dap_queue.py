@@ -6,16 +6,22 @@ RDBUFF, and after a final write reads RDBUFF so a write that faulted is reported
 reference, DAP_Transfer). What stays with the host: SELECT (shared with the SWD transport via QueuedDap),
 choosing blocks for runs of one AP register (DRW bursts), attributing a failure to the access that caused it,
 and after a FAULT reading CTRL/STAT for the message and clearing the sticky flags with DAP_WriteABORT.
+
+Over JTAG (`jtag=True`, the DAP's TAP at JTAG index `index`) the same packets go out, but a JTAG-DP has no
+FAULT acknowledge: the firmware reports its OK/FAULT ACK as OK, so a bus error shows only in CTRL/STAT. A
+flush with AP accesses therefore ends with a CTRL/STAT read, and sticky flags found there fail the flush
+and are cleared the JTAG-DP way, by writing them back as ones to CTRL/STAT (its ABORT has only DAPABORT).
 """
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
 
-from ..transports.adi_queue import Op, QueuedDap, sticky_report
+from ..transports.adi_queue import STICKY_MASK, Op, QueuedDap, sticky_report
+from ..transports.jtag_dp import BUS_ACCESSES
 from ..transports.swd import ACK_FAULT, ACK_OK, ACK_WAIT, ack_text
 from .cmsis_dap_link import DAP_TRANSFER, DAP_TRANSFER_BLOCK, DAP_WRITE_ABORT, Channel
-from .dap_queue import ABORT_CLEAR_ALL, ABORT_DAPABORT, DP_CTRL_STAT, TransferError
+from .dap_queue import ABORT_CLEAR_ALL, ABORT_DAPABORT, DP_CTRL_STAT, Deferred, TransferError
 
 REQ_AP, REQ_READ = 1 << 0, 1 << 1
 PROTOCOL_ERROR = 1 << 3
@@ -89,12 +95,27 @@ class CmsisDapQueue(QueuedDap):
     """DP/AP accesses through a CMSIS-DAP probe (SWD, or JTAG device `index` of the chain). Runs of one AP
     register (what `read_ap_block`/`write_ap_block` queue) become DAP_TransferBlock packets when sent."""
 
-    def __init__(self, channel: Channel, index: int = 0, log=None) -> None:
+    def __init__(self, channel: Channel, index: int = 0, log=None, jtag: bool = False) -> None:
         super().__init__(None, log)
         self.channel = channel
         self.index = index
+        self.jtag = jtag
+
+    def connect(self) -> int:
+        """A new connection: check the DP answers (a CTRL/STAT read), clear sticky flags an earlier session
+        left; returns CTRL/STAT."""
+        self._forget()
+        status = self.read_dp(DP_CTRL_STAT)
+        self.flush()
+        if status.value & STICKY_MASK:
+            self._clear_sticky(status.value)
+        return status.value
 
     def _run(self, ops: list[Op]) -> None:
+        status = None
+        if self.jtag and any(op.is_ap for op in ops):
+            status = Op(False, True, DP_CTRL_STAT, 0, Deferred("DP read 0x04"))
+            ops = [*ops, status]
         commands = plan(ops, self.channel.packet_size)
         failure: tuple[Command, int, int] | None = None
         responses = self.channel.pipeline(c.packet(self.index) for c in commands)
@@ -107,6 +128,16 @@ class CmsisDapQueue(QueuedDap):
         responses.close()  # after a failure: read what is in flight, send nothing more
         if failure is not None:
             self._fail(*failure)
+        if status is not None and status.value.value & STICKY_MASK:
+            self._bus_fault(ops[:-1], status.value.value)
+
+    def _bus_fault(self, ops: list[Op], ctrl: int) -> None:
+        """Over JTAG: an AP access of this flush left sticky flags; which one, CTRL/STAT cannot tell."""
+        self._clear_sticky(ctrl)
+        bus = [op for op in ops if op.is_ap and op.address in BUS_ACCESSES]
+        what = bus[0].what if len(bus) == 1 else (f"one of {len(bus)} AP bus accesses ({bus[0].what} ...)"
+                                                   if bus else "an AP access")
+        raise TransferError(f"CMSIS-DAP {what} failed{sticky_report(ctrl)}")
 
     @staticmethod
     def _parse(command: Command, response: bytes) -> tuple[int, int, bytes]:
@@ -138,7 +169,7 @@ class CmsisDapQueue(QueuedDap):
     def _fail(self, command: Command, count: int, ack: int) -> None:
         what = self._culprit(command, count, ack)
         status = ack & 0x07
-        if ack & PROTOCOL_ERROR:
+        if ack & PROTOCOL_ERROR and not self.jtag:
             reason = "SWD protocol error (wrong parity in the data the target sent)"
         elif status == ACK_OK:
             reason = f"the probe did {count} of {len(command.ops)} transfers"
@@ -147,6 +178,9 @@ class CmsisDapQueue(QueuedDap):
         elif status == ACK_WAIT:
             self._abort(ABORT_DAPABORT)
             reason = f"the target answered WAIT {WAIT_RETRIES} times"
+        elif self.jtag:
+            reason = (f"no valid JTAG-DP acknowledge (0b{status:03b}) from JTAG device {self.index}: is its IR "
+                      "length right, and is it an ARM JTAG-DP?")
         else:
             reason = ack_text(status)
         raise TransferError(f"CMSIS-DAP {what} failed: {reason}")
@@ -154,11 +188,18 @@ class CmsisDapQueue(QueuedDap):
     def _abort(self, value: int) -> None:
         self.channel.status_command(DAP_WRITE_ABORT, struct.pack("<BI", self.index, value), "DAP_WriteABORT")
 
-    def _clear_sticky(self) -> int | None:
-        """After a FAULT: CTRL/STAT (for the message), then clear every sticky flag so the next access works."""
-        response = self.channel.command(DAP_TRANSFER, bytes([self.index, 1, REQ_READ | DP_CTRL_STAT]))
-        self._abort(ABORT_CLEAR_ALL)
-        if response[:2] != bytes([1, ACK_OK]):
-            return None
-        return struct.unpack_from("<I", response, 2)[0]
+    def _clear_sticky(self, ctrl: int | None = None) -> int | None:
+        """After a FAULT: CTRL/STAT (for the message, unless known), then clear every sticky flag so the next
+        access works: with DAP_WriteABORT over SWD, over JTAG by writing the flags back as ones to CTRL/STAT
+        (with the power and debug requests it holds)."""
+        if ctrl is None:
+            response = self.channel.command(DAP_TRANSFER, bytes([self.index, 1, REQ_READ | DP_CTRL_STAT]))
+            if response[:2] == bytes([1, ACK_OK]):
+                ctrl = struct.unpack_from("<I", response, 2)[0]
+        if not self.jtag:
+            self._abort(ABORT_CLEAR_ALL)
+        elif ctrl is not None:
+            self.channel.command(DAP_TRANSFER, struct.pack("<BBBI", self.index, 1, DP_CTRL_STAT,
+                                                            (ctrl | STICKY_MASK) & 0xFFFFFFFF))
+        return ctrl
 

@@ -40,10 +40,11 @@ def probe_setup(module: str):
 SETUPS = {("sim", "swd"): sim_setup,
           ("remote_bitbang", "jtag"): probe_setup("remote_bitbang"), ("remote_bitbang", "swd"): probe_setup("remote_bitbang"),
           ("cmsis-dap", "v1"): probe_setup("cmsis_dap"), ("cmsis-dap", "v2"): probe_setup("cmsis_dap"),
-          ("cmsis-dap", "tcp"): probe_setup("cmsis_dap"),
+          ("cmsis-dap", "tcp"): probe_setup("cmsis_dap"), ("cmsis-dap", "v1-jtag"): probe_setup("cmsis_dap"),
+          ("cmsis-dap", "v2-jtag"): probe_setup("cmsis_dap"), ("cmsis-dap", "tcp-jtag"): probe_setup("cmsis_dap"),
           ("stlink", "hla"): probe_setup("stlink"), ("stlink", "dapdirect"): probe_setup("stlink")}
 CASES = [(name, variant, chip) for (name, variant) in SETUPS for chip in CHIPS
-         if not (variant == "jtag" and chip == "stm32f072rb")]  # the STM32F0 is SW-DP only
+         if not (variant.endswith("jtag") and chip == "stm32f072rb")]  # the STM32F0 is SW-DP only
 
 
 @pytest.mark.parametrize("adapter,variant,chip", CASES)
