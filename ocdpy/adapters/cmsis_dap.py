@@ -17,9 +17,9 @@ from __future__ import annotations
 import struct
 
 from ..errors import OcdError
-from ..transports.jtag_chain import SWD_TO_JTAG, TLR_BITS, JtagChain
+from ..transports.jtag_chain import SWD_TO_JTAG, TLR_BITS, JtagChain, dap_tap
 from ..transports.swd import IDLE, JTAG_TO_SWD, LINE_RESET
-from .cmsis_dap_jtag import CmsisDapJtag, configure_chain, dap_tap
+from .cmsis_dap_jtag import CmsisDapJtag, configure_chain
 from .cmsis_dap_link import (DAP_CONNECT, DAP_DISCONNECT, DAP_HOST_STATUS, DAP_INFO, DAP_SWD_CONFIGURE,
                              DAP_SWJ_CLOCK, DAP_SWJ_PINS, DAP_SWJ_SEQUENCE, DAP_TRANSFER_CONFIGURE, Channel,
                              ProbeError)

@@ -16,7 +16,6 @@ import struct
 from collections.abc import Iterator
 
 from ..errors import OcdError
-from ..transports.jtag import Tap
 from ..transports.jtag_chain import JtagChain
 from .cmsis_dap_link import DAP_JTAG_CONFIGURE, DAP_JTAG_SEQUENCE, DAP_OK, DAP_SWJ_PINS, Channel, ProbeError
 
@@ -92,21 +91,3 @@ def configure_chain(channel: Channel, chain: JtagChain) -> None:
     if len(lengths) > MAX_SEQUENCES or any(not 0 < n < 256 for n in lengths):
         raise OcdError(f"CMSIS-DAP: a scan chain of IR lengths {lengths} cannot be configured in the probe")
     channel.status_command(DAP_JTAG_CONFIGURE, bytes([len(lengths), *lengths]), "DAP_JTAG_Configure")
-
-
-def dap_tap(chain: JtagChain, wanted: str | None, where: str) -> Tap:
-    """The DAP's TAP: the one `dap create -chain-position` names, else the first that looks like an ARM
-    JTAG-DP (IR length 4, ARM's JEP106 code and a DP part number), else the first with a 4-bit IR."""
-    if wanted is not None:
-        for tap in chain.taps:
-            if tap.name == wanted:
-                return tap
-        raise OcdError(f"{where}: the DAP's tap '{wanted}' is not on the scan chain "
-                       f"(taps: {', '.join(t.name for t in chain.taps) or 'none'})")
-    four = [tap for tap in chain.taps if tap.irlen == 4]
-    arm = [tap for tap in four
-           if any(i & 0xFFF == 0x477 and (i >> 20) & 0xFF == 0xBA
-                  for i in (*tap.expected_ids, chain.idcodes.get(tap.name) or 0))]
-    if arm or four:
-        return (arm or four)[0]
-    raise OcdError(f"{where}: no JTAG-DP (a TAP with a 4-bit IR) on the scan chain")

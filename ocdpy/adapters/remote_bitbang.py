@@ -15,8 +15,7 @@ import contextlib
 import socket
 
 from ..errors import OcdError
-from ..transports.jtag import Tap
-from ..transports.jtag_chain import JtagChain
+from ..transports.jtag_chain import JtagChain, dap_tap
 from ..transports.jtag_dp import JtagDpQueue
 from ..transports.swd import ACK_OK, IDLE, LINE_RESET, SwdQueue, request_byte
 from .dap_queue import DP_DPIDR, DapQueue, TransferError
@@ -214,28 +213,9 @@ class RemoteBitbangProbe(Probe):
         chain = JtagChain(self.jtag, self.config.taps, self.log, source=f"remote_bitbang {self.where}")
         chain.select_jtag()
         chain.examine()
-        queue = JtagDpQueue(chain, self._dap_tap(chain), log=self.log)
+        queue = JtagDpQueue(chain, dap_tap(chain, self.config.dap_tap, f"remote_bitbang {self.where}"), log=self.log)
         queue.connect()
         return queue
-
-    def _dap_tap(self, chain: JtagChain) -> Tap:
-        """The DAP's TAP: the one `dap create -chain-position` names, else the first that looks like an ARM
-        JTAG-DP (IR length 4, ARM's JEP106 code and a DP part number), else the first with a 4-bit IR."""
-        wanted = self.config.dap_tap
-        if wanted is not None:
-            for tap in chain.taps:
-                if tap.name == wanted:
-                    return tap
-            raise OcdError(f"remote_bitbang: the DAP's tap '{wanted}' is not on the scan chain "
-                           f"(taps: {', '.join(t.name for t in chain.taps) or 'none'})")
-        four = [tap for tap in chain.taps if tap.irlen == 4]
-        for tap in four:
-            ids = [*tap.expected_ids, chain.idcodes.get(tap.name) or 0]
-            if any(i & 0xFFF == 0x477 and (i >> 20) & 0xFF == 0xBA for i in ids):
-                return tap
-        if four:
-            return four[0]
-        raise OcdError(f"remote_bitbang: no JTAG-DP (a TAP with a 4-bit IR) on the scan chain of {self.where}")
 
     def set_srst(self, asserted: bool) -> None:
         if self.jtag is None:

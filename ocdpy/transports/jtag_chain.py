@@ -264,3 +264,21 @@ class JtagChain:
             return False
         self._instructions = {tap.name: (1 << tap.irlen) - 1 for tap in self.taps}
         return True
+
+
+def dap_tap(chain: JtagChain, wanted: str | None, where: str) -> Tap:
+    """The DAP's TAP: the one `dap create -chain-position` names, else the first that looks like an ARM
+    JTAG-DP (IR length 4, ARM's JEP106 code and a DP part number), else the first with a 4-bit IR."""
+    if wanted is not None:
+        for tap in chain.taps:
+            if tap.name == wanted:
+                return tap
+        raise OcdError(f"{where}: the DAP's tap '{wanted}' is not on the scan chain "
+                       f"(taps: {', '.join(t.name for t in chain.taps) or 'none'})")
+    four = [tap for tap in chain.taps if tap.irlen == 4]
+    arm = [tap for tap in four
+           if any(i & 0xFFF == 0x477 and (i >> 20) & 0xFF == 0xBA
+                  for i in (*tap.expected_ids, chain.idcodes.get(tap.name) or 0))]
+    if arm or four:
+        return (arm or four)[0]
+    raise OcdError(f"{where}: no JTAG-DP (a TAP with a 4-bit IR) on the scan chain")
