@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("core", "adapter", "jtag", "target", "flash", "servers", "target_access", "probe", "memory", "run_control")
+MODULES = ("core", "adapter", "jtag", "target", "flash", "servers", "target_access", "probe", "memory", "run_control", "flash_exec", "program")
 
 
 def register_all(session) -> None:
