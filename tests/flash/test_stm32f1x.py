@@ -15,7 +15,6 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from console import Console
 
-from ocdpy.commands import flash_stm32f1x
 from ocdpy.commands.flash_banks import flash_driver
 from ocdpy.errors import OcdError
 from ocdpy.flash.driver import FlashError
@@ -44,8 +43,6 @@ def start(chip: str, *config: str) -> Console:
         console.run(line)
     console.run(f"source [find target/{CHIPS[chip]}.cfg]")
     console.run("init")
-    if "stm32f1x options_read" not in console.session.registry.specs:   # until it is in commands.MODULES
-        flash_stm32f1x.register(console.session)
     console.run("halt")
     console.log()
     return console
@@ -88,11 +85,11 @@ def test_probe_reads_ids_sizes_and_pages(board):
     if board.chip == "stm32f103c8":
         assert "Info : device id = 0x20036410\nInfo : flash size = 64 KiB" in log
         assert d.info() == "STM32F10x (Medium Density) - Rev: Y"
-        assert len(d.prot_blocks) == 16 and d.prot_blocks[1].offset == 0x1000   # 4 pages per WRPR bit
+        assert len(d.protection_blocks) == 16 and d.protection_blocks[1].offset == 0x1000   # 4 pages per WRPR bit
     else:
         assert "Info : device id = 0x10006448\nInfo : flash size = 128 KiB" in log
         assert d.info() == "STM32F07x - Rev: 1.0"
-        assert len(d.prot_blocks) == 16 and d.prot_blocks[1].size == 0x2000
+        assert len(d.protection_blocks) == 16 and d.protection_blocks[1].size == 0x2000
     assert {s.size for s in d.sectors} == {PAGE[board.chip]}
     assert d.size == (64 if board.chip == "stm32f103c8" else 128) * 1024
     assert d.sectors[5].offset == 5 * PAGE[board.chip]
@@ -103,7 +100,7 @@ def test_configured_size_overrides_the_size_register():
     try:
         d = driver(console)
         assert "ignoring flash probed value, using configured bank size" in console.log()
-        assert len(d.sectors) == 32 and d.size == 0x8000 and len(d.prot_blocks) == 8
+        assert len(d.sectors) == 32 and d.size == 0x8000 and len(d.protection_blocks) == 8
     finally:
         console.close()
 
@@ -192,7 +189,7 @@ def test_write_protected_group_gives_wrprterr(board, work_area):
     set_work_area(board, work_area)
     try:
         d.protect_check()
-        assert [b.protected for b in d.prot_blocks[:3]] == [False, True, False]
+        assert [b.protected for b in d.protection_blocks[:3]] == [False, True, False]
         assert d.sectors[4].protected and not d.sectors[3].protected
         assert "write protection register = 0xfffffffd" in board.run("stm32f1x options_read 0")
         with pytest.raises(FlashError, match=rf"page erase failed at address 0x{d.base + group:08x}: WRPRTERR "

@@ -122,7 +122,6 @@ class Stm32f1x(FlashDriver):
         super().__init__(bank, log)
         self.idcode = 0
         self.family: Family | None = None
-        self.prot_blocks: list[Sector] = []   # WRPR groups: what OpenOCD's `flash info` lists for this driver
 
     # -- identity ---------------------------------------------------------------------------------------
     def _addresses(self) -> tuple[int, int]:
@@ -160,9 +159,9 @@ class Stm32f1x(FlashDriver):
         self.sectors = [Sector(i * family.page_size, family.page_size) for i in range(pages)]
         group = family.pages_per_group * family.page_size
         blocks = min(pages // family.pages_per_group, 32)
-        self.prot_blocks = [Sector(i * group, group) for i in range(blocks)]
+        self.protection_blocks = [Sector(i * group, group) for i in range(blocks)]
         if blocks == 32:   # WRPR bit 31 covers every page after the 31st group
-            self.prot_blocks[31].size = (pages - 31 * family.pages_per_group) * family.page_size
+            self.protection_blocks[31].size = (pages - 31 * family.pages_per_group) * family.page_size
         self.probed = True
 
     @property
@@ -374,13 +373,13 @@ class Stm32f1x(FlashDriver):
     # -- protection and option bytes --------------------------------------------------------------------
     def protect_check(self) -> None:
         wrpr = self._reg(WRPR)
-        for i, block in enumerate(self.prot_blocks):
+        for i, block in enumerate(self.protection_blocks):
             block.protected = not wrpr & (1 << i)
-        if not self.prot_blocks:
+        if not self.protection_blocks:
             return
-        group = self.prot_blocks[0].size
+        group = self.protection_blocks[0].size
         for sector in self.sectors:
-            sector.protected = self.prot_blocks[min(sector.offset // group, len(self.prot_blocks) - 1)].protected
+            sector.protected = self.protection_blocks[min(sector.offset // group, len(self.protection_blocks) - 1)].protected
 
     def read_options(self) -> Options:
         obr = self._reg(OBR)
@@ -413,8 +412,8 @@ class Stm32f1x(FlashDriver):
 
     def protect(self, enable: bool, first: int, last: int) -> None:
         """Set or clear write protection of protection groups first..last (OpenOCD's prot blocks)."""
-        if not 0 <= first <= last < len(self.prot_blocks):
-            raise FlashError(f"stm32f1x: no protection blocks {first}..{last} (0..{len(self.prot_blocks) - 1})")
+        if not 0 <= first <= last < len(self.protection_blocks):
+            raise FlashError(f"stm32f1x: no protection blocks {first}..{last} (0..{len(self.protection_blocks) - 1})")
         options = self.erase_options()
         for i in range(first, last + 1):
             options.protection = options.protection & ~(1 << i) if enable else options.protection | (1 << i)
