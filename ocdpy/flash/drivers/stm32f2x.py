@@ -61,8 +61,8 @@ REGISTER_BATCH = 1024  # bytes per batch of register-level half-word writes
 #   arm-none-eabi-objcopy -O binary -j .text w.o w.bin
 # r0 = source, r1 = flash address, r2 = half-words, r3 = FLASH_R_BASE -> r0 = SR error flags or 0, r1 = address
 WRITE_LOOP = bytes.fromhex(
-    "40f201141c617ab130f8024b21f8024bdc6814f4803ffbd114f0f20401d1013a"
-    "f1e70239204600e0002000241c617047")
+    "40f201141c618ab130f8024b21f8024bbff34f8fdc6814f4803ffbd114f0f204"
+    "01d1013aefe70239204600e0002000241c617047")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,6 @@ class Stm32f2x(FlashDriver):
         self.part: Part | None = None
         self.device_id = 0
         self.dual_bank = False               # F42x/43x/469/479/76x/77x with two banks of sectors
-        self.protection_blocks: list[Sector] = []   # when a nWRP bit does not cover exactly one sector
         self._block_of: list[int] = []       # sector index -> nWRP bit
         self.options: Options | None = None
 
