@@ -23,6 +23,7 @@ next:
         cbz     r2, done
         ldrh    r4, [r0], #2
         strh    r4, [r1], #2            /* the program operation starts; the bus stalls or BSY shows it */
+        dsb                             /* the store reaches the flash before SR is read (Cortex-M7 buffers) */
 busy:
         ldr     r4, [r3, #0x0c]         /* FLASH_SR */
         tst     r4, #0x10000            /* BSY */
