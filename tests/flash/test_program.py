@@ -4,6 +4,7 @@ and the warning when the core is left halted."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -137,3 +138,14 @@ def test_progress_is_plain_lines_when_not_a_terminal(console_for):
     assert "Warn : Adding extra erase range, 0x08000250 .. 0x08003fff" in log
     assert re.search(r"^Info : erase: 16384 bytes in \d+\.\d{3}s \(\d+\.\d{3} KiB/s\)$", log, re.M)
     assert re.search(r"^Info : write: 592 bytes in \d+\.\d{3}s", log, re.M)
+
+
+@pytest.mark.skipif(shutil.which("make") is None or shutil.which("arm-none-eabi-gcc") is None,
+                    reason="needs make and arm-none-eabi-gcc")
+def test_the_examples_makefile_flashes_the_simulator(tmp_path):
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    done = subprocess.run(["make", "-C", str(examples), f"BUILD={tmp_path}", "CHIP=stm32f072rb",
+                           "VARIANT=blinky_systick", f"OCDPY={sys.executable} -m ocdpy.cli", "flash-sim"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "** Verified OK **" in done.stderr and "** Resetting Target **" in done.stderr
