@@ -30,7 +30,7 @@ class DebugFacts:
 
 FACTS = {
     "stm32f072rb": DebugFacts(0x04770021, None, None, 4, 0, 2, False, 1024),
-    "stm32f103c8": DebugFacts(0x24770011, 0x3BA00477, 0x06410041, 6, 2, 4, True, 1024),
+    "stm32f103c8": DebugFacts(0x24770011, 0x3BA00477, 0x06410041, 6, 2, 4, True, 4096),
     "stm32f401cc": DebugFacts(0x24770011, 0x4BA00477, 0x06423041, 6, 2, 4, True, 4096),
 }
 
