@@ -33,6 +33,7 @@ from ocdpy.log import Log
 from ocdpy.sim.flash_ctrl import F4FlashController
 
 FLASH = 0x08000000
+BLINKY = Path(__file__).resolve().parents[2] / "examples" / "prebuilt" / "stm32f401cc" / "blinky_busy.elf"
 KIB = 1024
 PATTERN = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(64 * KIB))  # sectors 0-3
 
@@ -177,8 +178,10 @@ def test_erasing_sector_1_leaves_sectors_0_and_2_alone(sessions, pattern_image):
     assert driver.mem.read_u32(CR) & CR_LOCK   # locked again afterwards
 
 
-def test_mass_erase_and_its_refusal_on_a_running_target(sessions, pattern_image):
-    console = sessions(image=pattern_image)
+def test_mass_erase_and_its_refusal_on_a_running_target(sessions):
+    console = sessions(image=BLINKY)                # runs for ever once resumed
+    driver = flash_driver(console.session, "0")
+    assert read(driver, FLASH, 16) != b"\xff" * 16
     console.run("resume")
     console.log()
     with pytest.raises(OcdError, match="stm32x mass erase failed"):
@@ -186,7 +189,6 @@ def test_mass_erase_and_its_refusal_on_a_running_target(sessions, pattern_image)
     assert "Error: Target not halted" in console.log()
     console.run("halt")
     assert console.run("stm32f2x mass_erase 0") == "stm32x mass erase complete\n"
-    driver = flash_driver(console.session, "0")
     assert read(driver, FLASH, 256 * KIB) == b"\xff" * (256 * KIB)
 
 
