@@ -141,12 +141,12 @@ def test_memory_needs_its_ap_opened_first(host):
 def test_writes_take_their_data_phase_and_tar_wraps_at_the_autoincrement_block(host):
     host.enter()
     host.ask("f208" + struct.pack("<IHB", 0x20000000, 4, 0).hex(), data=bytes(4))
-    host.device.out(0x02, bytes.fromhex("f208") + struct.pack("<IHB", 0x200003FC, 8, 0) + bytes(7), 1000)
+    host.device.out(0x02, bytes.fromhex("f208") + struct.pack("<IHB", 0x20000FFC, 8, 0) + bytes(7), 1000)
     host.device.out(0x02, b"\x11\x22\x33\x44", 1000)    # the data phase, in two transfers
     host.device.out(0x02, b"\x55\x66\x77\x88", 1000)
     assert host.rw_status()[0] == 0x80
-    assert host.read32(0x200003FC, 4) == b"\x11\x22\x33\x44"
-    assert host.read32(0x20000000, 4) == b"\x55\x66\x77\x88"  # one TAR, 1 KiB auto-increment wrap
+    assert host.read32(0x20000FFC, 4) == b"\x11\x22\x33\x44"
+    assert host.read32(0x20000000, 4) == b"\x55\x66\x77\x88"  # one TAR, the Cortex-M3's 4 KiB auto-increment wrap
 
 
 @pytest.mark.parametrize("host", ["v2"], indirect=True)
