@@ -7,8 +7,9 @@ from ..flash.driver import FlashDriver, driver_for
 from .registry import parse_number
 
 
-def flash_driver(session, which: str, probe: bool = True) -> FlashDriver:
-    """The driver of bank `which` (its number in `flash banks`, or its name), probed unless `probe` is False."""
+def flash_driver(session, which: str, probe: bool = True, kind: type | None = None) -> FlashDriver:
+    """The driver of bank `which` (its number in `flash banks`, or its name), probed unless `probe` is False;
+    with `kind`, a bank of another driver is refused (for a driver's own commands)."""
     banks = session.flash_banks
     bank = next((b for b in banks if b.name == which), None)
     if bank is None:
@@ -19,6 +20,8 @@ def flash_driver(session, which: str, probe: bool = True) -> FlashDriver:
         if not 0 <= index < len(banks):
             raise OcdError(f"flash bank '{which}' not found")
         bank = banks[index]
+    if kind is not None and bank.driver != kind.__module__.rsplit(".", 1)[-1]:
+        raise OcdError(f"flash bank '{which}' uses the {bank.driver} driver, not {kind.__module__.rsplit('.', 1)[-1]}")
     drivers = session.__dict__.setdefault("flash_drivers", {})
     if bank.name not in drivers:
         drivers[bank.name] = driver_for(bank, session.log)

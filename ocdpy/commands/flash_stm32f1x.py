@@ -19,10 +19,7 @@ def register(session) -> None:
     log = session.log
 
     def driver(bank_id: str) -> Stm32f1x:
-        d = flash_driver(session, bank_id)
-        if not isinstance(d, Stm32f1x):
-            raise OcdError(f"flash bank '{bank_id}' is not an stm32f1x bank")
-        return d
+        return flash_driver(session, bank_id, kind=Stm32f1x)
 
     def attempt(action):
         """(True, result), or (False, None) with the error logged: OpenOCD prints its own line (and the

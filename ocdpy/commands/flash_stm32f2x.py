@@ -17,10 +17,7 @@ def register(session) -> None:
     log = session.log
 
     def driver_of(which: str) -> Stm32f2x:
-        driver = flash_driver(session, which)
-        if not isinstance(driver, Stm32f2x):
-            raise OcdError(f"flash bank '{which}' uses the {driver.bank.driver} driver, not stm32f2x")
-        return driver
+        return flash_driver(session, which, kind=Stm32f2x)
 
     def note_not_halted(driver: Stm32f2x) -> None:
         core = driver.target.core

@@ -6,7 +6,9 @@ The routine's code is position-independent Thumb machine code; its source sits b
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..errors import OcdError
 
@@ -62,3 +64,30 @@ class Routine:
             raise OcdError(f"flash routine stopped at 0x{pc:08x} instead of its return breakpoint "
                            f"0x{self.return_address:08x} (a fault in the routine?)")
         return [core.read_reg(name) for name in results]
+
+
+def load_routine(target, code: bytes, log) -> Routine | None:
+    """The routine in the target's work area, or None (with OpenOCD's warnings) when there is no work area
+    or it is too small, so that the driver falls back to register-level writes."""
+    area = WorkArea.of(target)
+    if area is None:
+        log.warning("no working area available, can't do block memory writes")
+    else:
+        try:
+            return Routine(target.core, area, code)
+        except OcdError as e:
+            log.warning(f"no large enough working area available, can't do block memory writes ({e})")
+    log.warning("couldn't use block writes, falling back to single memory accesses")
+    return None
+
+
+@contextlib.contextmanager
+def saved_registers(core) -> Iterator[None]:
+    """Running a routine changes the core's registers: put them back afterwards, as OpenOCD does."""
+    names = [f"r{n}" for n in range(13)] + ["sp", "lr", "pc", "xPSR"]
+    saved = {name: core.read_reg(name) for name in names}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            core.write_reg(name, value)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, replace
 
 from ...errors import OcdError
-from ..algorithm import Routine, WorkArea
+from ..algorithm import Routine, load_routine, saved_registers
 from ..driver import FlashDriver, FlashError, Progress, Sector, no_progress
 
 FLASH_R_BASE = 0x40022000
@@ -301,36 +301,12 @@ class Stm32f1x(FlashDriver):
         self.sector_at(offset)
         self.sector_at(offset + len(data) - 1)
         with self._unlocked():
-            routine = self._routine()
+            routine = load_routine(self.target, STM32F1X_LOOP, self.log)
             if routine is not None:
-                with self._saved_context():
+                with saved_registers(self.target.core):
                     self._write_routine(routine, self.base + offset, data, progress)
             else:
                 self._write_registers(self.base + offset, data, progress)
-
-    def _routine(self) -> Routine | None:
-        area = WorkArea.of(self.target)
-        if area is None:
-            self.log.warning("no working area available, can't do block memory writes")
-        else:
-            try:
-                return Routine(self.target.core, area, STM32F1X_LOOP)
-            except OcdError as e:
-                self.log.warning(f"{e}, can't do block memory writes")
-        self.log.warning("couldn't use block writes, falling back to single memory accesses")
-        return None
-
-    @contextlib.contextmanager
-    def _saved_context(self):
-        """Running the loop changes the core's registers: put them back afterwards, as OpenOCD does."""
-        core = self.target.core
-        names = [f"r{n}" for n in range(13)] + ["sp", "lr", "pc", "xPSR"]
-        saved = {name: core.read_reg(name) for name in names}
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                core.write_reg(name, value)
 
     def _write_routine(self, routine: Routine, address: int, data: bytes, progress: Progress) -> None:
         core = self.target.core

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 
 from ...errors import OcdError
-from ..algorithm import Routine, WorkArea
+from ..algorithm import Routine, load_routine, saved_registers
 from ..driver import FlashDriver, FlashError, Progress, Sector, no_progress
 
 FLASH_R_BASE = 0x40023C00
@@ -351,45 +351,29 @@ class Stm32f2x(FlashDriver):
         self.unlock()
         self.clear_errors()
         try:
-            routine = self._routine()
+            routine = load_routine(self.target, WRITE_LOOP, self.log)
             if routine is not None:
-                self._write_with_routine(routine, offset, data, progress)
+                with saved_registers(self.target.core):
+                    self._write_with_routine(routine, offset, data, progress)
             else:
                 self._write_registers(offset, data, progress)
         finally:
             self.lock()
 
-    def _routine(self) -> Routine | None:
-        area = WorkArea.of(self.target)
-        if area is None:
-            self.log.warning("no working area available, can't do block memory writes")
-        else:
-            try:
-                return Routine(self.target.core, area, WRITE_LOOP)
-            except OcdError as e:
-                self.log.warning(f"no large enough working area available, can't do block memory writes ({e})")
-        self.log.warning("couldn't use block writes, falling back to single memory accesses")
-        return None
-
     def _write_with_routine(self, routine: Routine, offset: int, data: bytes, progress: Progress) -> None:
         core = self.target.core
-        saved = {name: core.read_reg(name) for name in ("r0", "r1", "r2", "r3", "r4", "sp", "lr", "pc", "xPSR")}
         chunk = min(CHUNK, routine.buffer_size)
-        try:
-            for start in range(0, len(data), chunk):
-                piece = data[start:start + chunk]
-                address = self.base + offset + start
-                core.mem.write(routine.buffer, piece + bytes(-len(piece) % 4), 4)
-                halfwords = len(piece) // 2
-                status, where = routine.run([routine.buffer, address, halfwords, FLASH_R_BASE],
-                                            timeout=1.0 + halfwords * PROGRAM_TIMEOUT / 10, results=("r0", "r1"))
-                if status:
-                    self.mem.write_u32(SR, status & SR_ERRORS)
-                    raise FlashError(f"stm32f2x: write at 0x{where:08x} failed: {sr_words(status)}")
-                progress("write", start + len(piece), len(data))
-        finally:
-            for name, value in saved.items():
-                core.write_reg(name, value)
+        for start in range(0, len(data), chunk):
+            piece = data[start:start + chunk]
+            address = self.base + offset + start
+            core.mem.write(routine.buffer, piece + bytes(-len(piece) % 4), 4)
+            halfwords = len(piece) // 2
+            status, where = routine.run([routine.buffer, address, halfwords, FLASH_R_BASE],
+                                        timeout=1.0 + halfwords * PROGRAM_TIMEOUT / 10, results=("r0", "r1"))
+            if status:
+                self.mem.write_u32(SR, status & SR_ERRORS)
+                raise FlashError(f"stm32f2x: write at 0x{where:08x} failed: {sr_words(status)}")
+            progress("write", start + len(piece), len(data))
 
     def _write_registers(self, offset: int, data: bytes, progress: Progress) -> None:
         """PG with x16 set once, then half-word writes in batches, FLASH_SR checked after each batch; on an error
