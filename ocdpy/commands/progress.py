@@ -25,7 +25,11 @@ class ProgressReport:
             self._finish_phase()
             self.phase, self.phase_started = phase, time.monotonic()
             if self.live:
-                from tqdm import tqdm
+                try:
+                    from tqdm import tqdm
+                except ImportError:  # no bar without tqdm: the plain lines still say it all
+                    self.live = False
+                    return self(phase, done, total)
                 self.bar = tqdm(total=total, desc=f"{phase:>6}", unit="B", unit_scale=True, unit_divisor=1024,
                                 file=self.stream, leave=False)
         self.done[phase] = done

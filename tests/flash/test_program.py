@@ -149,3 +149,29 @@ def test_the_examples_makefile_flashes_the_simulator(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "** Verified OK **" in done.stderr and "** Resetting Target **" in done.stderr
+
+
+def test_a_bad_vector_table_is_warned_about_before_programming(console_for):
+    console = console_for("stm32f103c8")
+    console.run(f"program {PREBUILT / 'stm32f103c8' / 'bad_vectors.elf'} verify")
+    log = console.log()
+    warnings = log[:log.index("** Programming Started **")]
+    assert "initial stack pointer 0x20010000 is not in this chip's RAM" in warnings
+    assert "the reset vector 0x08000008 has no Thumb bit" in warnings
+
+
+def test_on_a_terminal_each_phase_draws_a_progress_bar(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    image = tmp_path / "image.bin"
+    image.write_bytes((PREBUILT / "stm32f103c8" / "blinky_busy.bin").read_bytes() + bytes(range(256)) * 60)
+    child = pexpect.spawn(sys.executable, ["-m", "ocdpy.cli", "-f", "interface/sim.cfg", "-f", "target/stm32f1x.cfg",
+                                           "-c", f"program {image} 0x08000000 verify exit"],
+                          encoding="utf-8", timeout=60, dimensions=(24, 120))
+    try:
+        child.expect(r" erase:\s+\d+%\|")   # tqdm's bar: phase, percentage, bar
+        child.expect(r" write:\s+\d+%\|")
+        child.expect(r"\*\* Verified OK \*\*")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
