@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import OcdError
+from .memory import MemoryAccess
 
 CPUID, ICSR, AIRCR = 0xE000ED00, 0xE000ED04, 0xE000ED0C
 DHCSR, DCRSR, DCRDR, DEMCR, DFSR = 0xE000EDF0, 0xE000EDF4, 0xE000EDF8, 0xE000EDFC, 0xE000ED30
@@ -92,7 +93,7 @@ class CoreInfo:
 class CortexM:
     """One Cortex-M core. `state` is 'unknown', 'running', 'halted', 'reset' or 'sleeping'."""
 
-    def __init__(self, mem) -> None:
+    def __init__(self, mem: MemoryAccess) -> None:
         self.mem = mem
         self.info = CoreInfo()
         self.state = "unknown"

@@ -227,8 +227,14 @@ def register(session) -> None:
         current().core.remove_watchpoint(parse_number(address, "address"))
         return ""
 
+    def soft_reset_halt(args):
+        need(args, 0)
+        session.log.warning(f"[{current().name}] soft_reset_halt is deprecated, please use 'reset halt' instead.")
+        reset_targets("halt")
+        return ""
+
     for name, handler, usage in (
-            ("halt", halt, "[milliseconds]"), ("wait_halt", wait_halt_command, "[milliseconds]"),
+            ("soft_reset_halt", soft_reset_halt, ""), ("halt", halt, "[milliseconds]"), ("wait_halt", wait_halt_command, "[milliseconds]"),
             ("resume", resume, "[address]"), ("step", step, "[address]"), ("poll", poll, "['on'|'off']"),
             ("reset", reset, "[run|halt|init]"), ("reg", reg_command, "[(register_number|register_name) [value]]"),
             ("bp", bp, "<address> [<asid>] <length> ['hw'|'hw_ctx']"), ("rbp", rbp, "'all' | address"),

@@ -1,19 +1,8 @@
-"""Exec-stage commands that need a live target (memory, run control, registers, flash writes).
-
-They exist so that configs and users get OpenOCD's stage error before `init`; after `init` they say that
-this version of ocdpy cannot do that yet.
-"""
+"""The `$target` methods ocdpy does not implement (mem2array, profile, …): registered so that configs get
+OpenOCD's stage error before `init`, and a plain "not implemented" after it."""
 from __future__ import annotations
 
 from ..errors import OcdError
-from .registry import EXEC
-
-EXEC_COMMANDS = ("soft_reset_halt",)
-
-
-def register(session) -> None:
-    for name in EXEC_COMMANDS:
-        session.registry.add(name, needs_target(name), EXEC, "...")
 
 
 def needs_target(name: str):

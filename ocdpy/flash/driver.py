@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Callable
 
+from ..arm.memory import MemoryAccess
 from ..errors import OcdError
 from ..log import Log
 from .bank import FlashBank
@@ -57,7 +58,7 @@ class FlashDriver(ABC):
         self.probed = False
 
     @property
-    def mem(self):
+    def mem(self) -> MemoryAccess:
         return self.target.core.mem
 
     @property
