@@ -8,13 +8,18 @@ import time
 import zlib
 
 from ..errors import OcdError
-from ..flash.image import Segment, load_image
 from ..flash.plan import make_plan
 from .flash_banks import all_drivers, flash_driver
 from .progress import ProgressReport, rate
 from .registry import EXEC, UsageError, need, parse_number
 
 MAX_DIFFS = 128
+
+
+def images():
+    """ocdpy.flash.image, imported on first use: pyelftools and bincopy stay out of start-up."""
+    from ..flash import image
+    return image
 
 
 def sector_line(index: int, sector, state: str) -> str:
@@ -137,7 +142,7 @@ def register(session) -> None:
         if not words:
             raise UsageError("Invalid command argument")
         path, offset, kind = image_args(words)
-        image = load_image(path, offset, kind)
+        image = images().load_image(path, offset, kind)
         erase = "erase" in options
         written = write_segments(image.segments, path, erase=erase)
         return (("auto erase enabled\n" if erase else "")
@@ -192,7 +197,7 @@ def register(session) -> None:
         path = session.find(words[1])
         offset = parse_number(words[2], "offset") if len(words) > 2 else 0
         data = read_file(path)
-        written = write_segments([Segment(driver.base + offset, data)], path, erase=False)
+        written = write_segments([images().Segment(driver.base + offset, data)], path, erase=False)
         return (f"wrote {written[0]} bytes from file {path} to flash bank {session.flash_banks.index(driver.bank)} "
                 f"at offset 0x{offset:08x} in {written[1]:.6f}s ({rate(*written)})\n")
 
@@ -200,7 +205,7 @@ def register(session) -> None:
         def handler(args):
             address, value, count = (parse_number(w) for w in need(args, 3))
             data = (value & ((1 << (8 * width)) - 1)).to_bytes(width, "little") * count
-            written = write_segments([Segment(address, data)], "flash fill", erase=False)
+            written = write_segments([images().Segment(address, data)], "flash fill", erase=False)
             return f"wrote {written[0]} bytes to 0x{address:08x} in {written[1]:.6f}s ({rate(*written)})\n"
         return handler
 
@@ -232,13 +237,13 @@ def register(session) -> None:
         if actual == expected:
             return head + "\ncontents match\n"
         log.user(head)
-        report_differences([Segment(driver.base + offset, expected)], [actual])
+        report_differences([images().Segment(driver.base + offset, expected)], [actual])
         raise OcdError("contents differ")
 
     def verify_image(args):
         words = need(args, 1, 3)
         path, offset, kind = image_args(words)
-        image = load_image(path, offset, kind)
+        image = images().load_image(path, offset, kind)
         return verify_segments(image.segments, path)
 
     def verify_segments(segments, path: str) -> str:
@@ -272,7 +277,7 @@ def register(session) -> None:
     def verify_image_checksum(args):
         words = need(args, 1, 3)
         path, offset, kind = image_args(words)
-        image = load_image(path, offset, kind)
+        image = images().load_image(path, offset, kind)
         mem = target_mem().core.mem
         started = time.monotonic()
         for segment in image.segments:
@@ -285,7 +290,7 @@ def register(session) -> None:
     def load_image_command(args):
         words = need(args, 1, 5)
         path, offset, kind = image_args(words)
-        image = load_image(path, offset, kind)
+        image = images().load_image(path, offset, kind)
         mem = target_mem().core.mem
         started = time.monotonic()
         lines = []

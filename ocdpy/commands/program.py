@@ -3,7 +3,6 @@ one-line summary, and the warning when the core is left halted."""
 from __future__ import annotations
 
 from ..errors import OcdError
-from ..flash.image import arch_hint, load_image, runs_on
 from ..flash.plan import PlanError, check_memory, make_plan
 from .flash_banks import all_drivers
 from .registry import EXEC, need, parse_number
@@ -19,6 +18,7 @@ def register(session) -> None:
         vector table looks bootable (a warning)."""
         words = need(args, 1, 2)
         path = session.find(words[0])
+        from ..flash.image import arch_hint, load_image, runs_on  # pyelftools: not at start-up
         image = load_image(path, parse_number(words[1], "address") if len(words) > 1 else 0)
         target = session.current_target
         core = target.core
