@@ -4,9 +4,27 @@ A chip is a list of regions (RAM, ROM, flash and its boot alias) and devices (pe
 `Bus` maps each of them into unicorn and keeps a Python-side map of the same things.
 
 - RAM is mapped with `mem_map_ptr` on a Python bytearray: Python code and the CPU share the very same bytes.
-- Read-only memory (flash, system memory, option bytes) is unicorn's own memory, mirrored from a bytearray that
-  stays the reference copy. unicorn drops a CPU store that the write-protection hook accepts only in memory it
-  owns; a store into `mem_map_ptr` memory goes through anyway (measured with unicorn 2.1.4).
+- ROM (system memory, option bytes) is unicorn's own read-only memory, mirrored from a bytearray that stays the
+  reference copy: unicorn drops a CPU store that the write-protection hook accepts only in memory it owns.
+- Flash is mapped with `mem_map_ptr` on the FlashArray's bytearray, read-only and executable, at its base and at
+  each alias: one copy of the cells, shared by the CPU, the debugger and every alias, so a change made by the
+  flash controller (CPU or debugger programming, erase, `Board.load`) needs no mirroring (a `mem_write` into
+  read-only unicorn memory costs ~9 us, whatever its length, because unicorn toggles the region's protection),
+  only dropping translated code (`on_code_change`; `core.py` defers it, coalesced, to the CPU's next slice).
+  The catch: in `mem_map_ptr` memory unicorn lets a CPU store that the write-protection hook accepts *go
+  through*, after the hook (unicorn 2.1.4). So `_on_cpu_write_protected` first hands the store to the flash
+  controller, which leaves the cells as the silicon would, then the store lands with the stored value:
+  - in the usual case (programming erased cells) that is just what the controller left. A store through the
+    flash base then needs nothing more: unicorn's own self-modifying-code check drops the translations of the
+    bytes it stores, also those translated through an alias (unicorn files the code of every mapping of a host
+    buffer under the first one). The CPU reads and executes the new bytes from the next instruction on, without
+    the slice ending. A store through an alias is announced (`on_code_change`) as any other change.
+  - otherwise (a store while the controller is not programming, PGERR, F4's bit-clearing of programmed cells, a
+    BusFault) the hook keeps the cells' true bytes and asks the core to end the slice after this instruction
+    (`on_store_undo`); `undo_cpu_stores` puts them back before any other instruction runs. The wrong bytes are
+    visible only for the rest of the storing instruction, which does not read what it stores; the debugger,
+    `Board` and flash files look only between slices (under the board lock).
+  tests/sim/test_flash_store_speed.py pins both cases, through the base and the alias, on each chip.
 - Devices use `mmio_map`, whose granularity is 1 KiB.
 
 Debugger accesses (`read`/`write`, `read_int`/`write_int`) use the Python-side map: they reach the same bytes and
@@ -114,6 +132,11 @@ class Bus:
         # Called with (address, length) when bytes that may hold code change behind the CPU's back, so that
         # translated code is dropped: debugger writes into RAM, flash programming.
         self.on_code_change: Callable[[int, int], None] = lambda address, length: None
+        # Called when a CPU store landed wrong bytes in flash (see the module docstring): the core must end the
+        # slice after the current instruction and call `undo_cpu_stores`.
+        self.on_store_undo: Callable[[], None] = lambda: None
+        self._undo: list[tuple[Any, int, bytes]] = []   # (flash, offset, true bytes) to put back
+        self._landing: tuple[Any, int, int] | None = None  # (flash, start, end address) of the CPU store in hand
         uc.hook_add(UC_HOOK_MEM_WRITE_PROT, self._on_cpu_write_protected)
 
     # -- building the map ------------------------------------------------------------------------------------
@@ -146,21 +169,24 @@ class Bus:
         regions = []
         _check_pages(flash.base, flash.size, name)
         for base in (flash.base, *aliases):
-            region = MemoryRegion(name if base == flash.base else f"{name} alias", base, flash.data, False, flash)
-            self.uc.mem_map(base, flash.size, UC_PROT_READ | UC_PROT_EXEC)  # unicorn-owned: see add_memory
-            self.uc.mem_write(base, bytes(flash.data))
+            region = MemoryRegion(name if base == flash.base else f"{name} alias", base, flash.data, False, flash,
+                                  regions[0]._export if regions else None)
+            pointer = region.pointer()
+            # one host buffer for every mapping, the flash base first (see the module docstring)
+            self.uc.mem_map_ptr(base, flash.size, UC_PROT_READ | UC_PROT_EXEC, pointer)
             self._insert(_Mapping(base, region.end, region, region.name))
             regions.append(region)
-        bases = [r.base for r in regions]
+        offsets = [r.base - flash.base for r in regions]
 
-        def mirror(address: int, length: int) -> None:
-            offset = address - flash.base
-            chunk = bytes(flash.data[offset:offset + length])
-            for base in bases:
-                self.uc.mem_write(base + offset, chunk)
-                self.on_code_change(base + offset, length)
+        def changed(address: int, length: int) -> None:
+            landing = self._landing
+            if (landing is not None and landing[0] is flash
+                    and landing[1] <= address and address + length <= landing[2]):
+                return  # what the CPU store lands: unicorn drops the translations itself (module docstring)
+            for offset in offsets:
+                self.on_code_change(address + offset, length)
 
-        flash.add_listener(mirror)
+        flash.add_listener(changed)
         return regions
 
     def add_device(self, name: str, base: int, size: int, device: Device) -> None:
@@ -294,13 +320,38 @@ class Bus:
     def _on_cpu_write_protected(self, uc: Any, access: int, address: int, size: int, value: int, _ud: Any) -> bool:
         """A CPU store hit flash or ROM: hand flash stores to the flash (controller), drop the rest.
 
-        Returning True tells unicorn the store was handled, so the CPU goes on; a BusFault raised by the flash
+        Returning True tells unicorn the store was handled, so the CPU goes on (a store into ROM is dropped by
+        unicorn; one into flash lands afterwards, see the module docstring); a BusFault raised by the flash
         controller stops the slice and `core.py` turns it into a precise BusFault/HardFault.
         """
         m = self.find(address)
-        if m is not None and isinstance(m.target, MemoryRegion) and m.target.flash is not None:
-            m.target.flash.bus_write(address - m.base + m.target.flash.base, size, value & ((1 << (8 * size)) - 1))
+        flash = getattr(m.target, "flash", None) if m is not None else None
+        if flash is None:
+            return True
+        offset = address - m.base
+        value &= (1 << (8 * size)) - 1
+        if m.base == flash.base:  # through an alias the store lands, but unicorn drops no translations
+            self._landing = (flash, address, address + size)
+        try:
+            flash.bus_write(flash.base + offset, size, value)
+        except BaseException:  # a BusFault: the true bytes are put back (and announced) after the slice
+            self._undo_store(flash, offset, size)
+            raise
+        finally:
+            self._landing = None
+        if flash.data[offset:offset + size] != value.to_bytes(size, "little"):
+            self._undo_store(flash, offset, size)
         return True
+
+    def _undo_store(self, flash: Any, offset: int, size: int) -> None:
+        self._undo.append((flash, offset, bytes(flash.data[offset:offset + size])))
+        self.on_store_undo()
+
+    def undo_cpu_stores(self) -> None:
+        """Put back the true flash bytes where CPU stores landed other bytes (called between instructions)."""
+        undo, self._undo = self._undo, []
+        for flash, offset, cells in undo:  # in store order: a later record holds the later truth
+            flash.restore(offset, cells)
 
 
 class BitBandAlias:

@@ -26,8 +26,15 @@ Breakpoints and stepping use unicorn's exit addresses (`ctl_set_exits`), which s
 is one instruction (count=1) with an exit at the next sequential address (for IT blocks, which count=1 overruns).
 Resuming at a breakpoint steps over it first (unicorn stops at once when started on an exit address).
 
-Code changes behind the CPU's back (debugger writes to RAM, flash programming) drop the translated code of the
-range, because unicorn does not notice them (`mem_write` does not invalidate its translation cache).
+Code changes behind the CPU's back (debugger writes to RAM, flash programming and erase) drop the translated code
+of the range, because unicorn does not notice them (the CPU's memory is the very bytes Python changes, see
+`bus.py`). They are noted, coalesced (adjacent ranges merge: a 16 KiB buffer written word by word through the
+AP is one range), and dropped right before the CPU next executes (`_execute`), never from inside a hook:
+`ctl_remove_cache` looks the address up in the TLB and, called from a store hook, can refill the very TLB entry
+the store is using (a crash seen with the boot alias, which shares TLB indexes with the flash base). A change
+made during a slice (an erase started by a CPU register write) therefore also ends the slice after the current
+instruction, so the CPU never runs code translated before it. CPU stores that program flash need neither (see
+`bus.py`: unicorn drops those translations itself), which is what makes programming by the CPU fast.
 """
 from __future__ import annotations
 
@@ -104,7 +111,7 @@ class Core(ExceptionModel):
         self._slice_active = False
         self._slice_start = 0
         self._events: list[tuple[str, int]] = []
-        self._dirty_code: list[tuple[int, int]] = []
+        self._dirty_code: dict[int, int] = {}   # end -> start of code ranges to drop before the next slice
         self._running = False
         self._run_thread: int | None = None
 
@@ -131,6 +138,7 @@ class Core(ExceptionModel):
         # bus and system control space
         self.bus = Bus(uc)
         self.bus.on_code_change = self._code_changed
+        self.bus.on_store_undo = self._counter.stop_after_current
         self.exceptions = ExceptionState(self.armv7, self.model.priority_bits, num_irqs)
         self.systick = SysTick(lambda: self.cycles, lambda: self.exceptions.pend(SYSTICK), systick_calib)
         self.scs = SystemControlSpace(self, self.systick, self.model.ccr_reset)
@@ -487,6 +495,8 @@ class Core(ExceptionModel):
             self._invstate_pending = False
             self._fault("invstate", pc)
             return
+        if self._dirty_code:
+            self._flush_dirty_code()
         exits = (self._breakpoints - {skip_exit}) | set(extra_exits)
         self._install_exits(exits)
         self._events = []
@@ -502,8 +512,8 @@ class Core(ExceptionModel):
             counter, limit = self._counter.counter, self._counter.limit
             self._cycles = self._slice_start + min(counter, limit) * CPI
             self._slice_active = False
+            self.bus.undo_cpu_stores()
             self._install_exits(self._breakpoints)
-            self._flush_dirty_code()
         if stepping and min(counter, limit) == 0 and error is None and self.pc != pc:
             self._cycles += CPI  # a condition-failed instruction in an IT block: unicorn does not count it
         if error is not None:
@@ -601,16 +611,28 @@ class Core(ExceptionModel):
         return 4 if first is not None and (first >> 11) in (0b11101, 0b11110, 0b11111) else 2
 
     def _code_changed(self, address: int, length: int) -> None:
+        """Bytes that may hold code changed: drop their translations before the CPU executes again."""
         if self._slice_active:
-            self._dirty_code.append((address, length))
-            self._counter.stop_after_current()
-        else:
-            self.uc.ctl_remove_cache(address, address + length)
+            self._counter.stop_after_current()  # unicorn cannot drop translations safely from inside a hook
+        end = address + length
+        start = self._dirty_code.pop(address, address)  # extends a range ending here (sequential writes)
+        self._dirty_code[end] = min(start, self._dirty_code.get(end, start))
 
     def _flush_dirty_code(self) -> None:
-        for address, length in self._dirty_code:
-            self.uc.ctl_remove_cache(address, address + length)
-        self._dirty_code = []
+        ranges = sorted((start, end) for end, start in self._dirty_code.items())
+        self._dirty_code = {}
+        merged = [list(ranges[0])]
+        for start, end in ranges[1:]:
+            if start > merged[-1][1]:
+                merged.append([start, end])
+            else:
+                merged[-1][1] = max(merged[-1][1], end)
+        for start, end in merged:
+            while start < end:  # one call per mapping: unicorn resolves only the start address
+                mapping = self.bus.find(start)
+                stop = end if mapping is None else min(end, mapping.end)
+                self.uc.ctl_remove_cache(start, stop)
+                start = stop
 
 
 class _RegisterIds(dict):

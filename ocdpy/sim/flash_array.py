@@ -69,6 +69,11 @@ class FlashArray(FlashMemory):
         if self.controller is not None:
             self.controller.program(address, size, value)
 
+    def restore(self, offset: int, cells: bytes) -> None:
+        """Put back cells that a CPU store overwrote in the CPU's mapping of them (see `bus.py`)."""
+        self.data[offset:offset + len(cells)] = cells
+        self._changed(offset, len(cells))
+
     def load(self, address: int, data: bytes) -> None:
         """Backdoor load (as a factory programmer would): bytes go in as they are."""
         offset = address - self.base

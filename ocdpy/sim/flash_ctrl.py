@@ -74,7 +74,14 @@ class _Controller:
 
     @property
     def busy(self) -> bool:
-        return self.now() < self.busy_until
+        # Time only moves on, so once an operation is seen finished the clock need not be read again until the
+        # next one starts: the clock is read at every program write and SR poll otherwise.
+        if not self.busy_until:
+            return False
+        if self.now() < self.busy_until:
+            return True
+        self.busy_until = 0.0
+        return False
 
     def _start(self, seconds: float) -> None:
         self.busy_until = max(self.busy_until, self.now()) + seconds
