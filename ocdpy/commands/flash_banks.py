@@ -29,8 +29,14 @@ def flash_driver(session, which: str, probe: bool = True, kind: type | None = No
     if probe and not driver.probed:
         if getattr(bank.target, "core", None) is None:
             raise OcdError(f"flash bank '{bank.name}': its target {bank.target.name} is not examined ('init' first)")
-        driver.probe()
+        probe_bank(driver)
     return driver
+
+
+def probe_bank(driver: FlashDriver) -> None:
+    """Probe, and let `flash banks`/`flash list` show the size found, as OpenOCD does after a probe."""
+    driver.probe()
+    driver.bank.size = driver.size
 
 
 def all_drivers(session) -> list[FlashDriver]:

@@ -9,7 +9,7 @@ import zlib
 
 from ..errors import OcdError
 from ..flash.plan import make_plan
-from .flash_banks import all_drivers, flash_driver
+from .flash_banks import all_drivers, flash_driver, probe_bank
 from .progress import ProgressReport, rate
 from .registry import EXEC, UsageError, need, parse_number
 
@@ -59,7 +59,7 @@ def register(session) -> None:
     def probe(args):
         (bank,) = need(args, 1)
         driver = flash_driver(session, bank, probe=False)
-        driver.probe()
+        probe_bank(driver)
         return f"flash '{driver.bank.driver}' found at 0x{driver.base:08x}\n"
 
     def info(args):
@@ -191,12 +191,15 @@ def register(session) -> None:
             done += size
             report("erase", done, total)
 
-    def write_bank(args):
+    def bank_file(args):
+        """bank_id filename [offset]: the bank's driver, the file's path and contents, the offset."""
         words = need(args, 2, 3)
         driver = flash_driver(session, words[0])
         path = session.find(words[1])
-        offset = parse_number(words[2], "offset") if len(words) > 2 else 0
-        data = read_file(path)
+        return driver, path, read_file(path), parse_number(words[2], "offset") if len(words) > 2 else 0
+
+    def write_bank(args):
+        driver, path, data, offset = bank_file(args)
         written = write_segments([images().Segment(driver.base + offset, data)], path, erase=False)
         return (f"wrote {written[0]} bytes from file {path} to flash bank {session.flash_banks.index(driver.bank)} "
                 f"at offset 0x{offset:08x} in {written[1]:.6f}s ({rate(*written)})\n")
@@ -216,20 +219,16 @@ def register(session) -> None:
         offset = parse_number(words[2], "offset") if len(words) > 2 else 0
         length = parse_number(words[3], "length") if len(words) > 3 else driver.size - offset
         started = time.monotonic()
-        data = driver.mem.read(driver.base + offset, length, 1 if (offset | length) & 3 else 4)
+        data = read_any(driver.mem, driver.base + offset, length)
         write_file(words[1], data)
         seconds = time.monotonic() - started
         return (f"wrote {length} bytes to file {words[1]} from flash bank {session.flash_banks.index(driver.bank)} "
                 f"at offset 0x{offset:08x} in {seconds:.6f}s ({rate(length, seconds)})\n")
 
     def verify_bank(args):
-        words = need(args, 2, 3)
-        driver = flash_driver(session, words[0])
-        path = session.find(words[1])
-        offset = parse_number(words[2], "offset") if len(words) > 2 else 0
-        expected = read_file(path)
+        driver, path, expected, offset = bank_file(args)
         started = time.monotonic()
-        actual = driver.mem.read(driver.base + offset, len(expected), 1 if (offset | len(expected)) & 3 else 4)
+        actual = read_any(driver.mem, driver.base + offset, len(expected))
         seconds = time.monotonic() - started
         head = (f"read {len(expected)} bytes from file {path} and flash bank "
                 f"{session.flash_banks.index(driver.bank)} at offset 0x{offset:08x} in {seconds:.6f}s "
@@ -356,7 +355,7 @@ class VerifyFailed(OcdError):
 
 
 def read_any(mem, address: int, length: int) -> bytes:
-    """Bytes at any alignment: the aligned middle in words, the ragged ends in bytes."""
+    """Bytes at any alignment: words when address and length allow, else bytes."""
     if not (address | length) & 3:
         return mem.read(address, length, 4)
     return mem.read(address, length, 1)

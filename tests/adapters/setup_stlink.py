@@ -3,10 +3,8 @@ puts an ST-Link on the simulated USB bus for this process and yields the config 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 
-ENV = "OCDPY_SIM_USB"
 CONFIGS = {"hla": "interface/stlink.cfg", "dapdirect": "interface/stlink-dap.cfg"}
 
 
@@ -15,14 +13,6 @@ def adapter_setup(chip: str, variant: str, kind: str = "stlink-v2", image: str |
     """`variant` "hla" (interface/stlink.cfg) or "dapdirect" (interface/stlink-dap.cfg), on a simulated
     `kind` ("stlink-v2", "stlink-v2-1", "stlink-v3") wired to a simulated `chip`; the environment and the
     simulated bus are restored afterwards. `image` goes into the chip's flash before it starts."""
-    from ocdpy.sim.usb_backend import close_bus
-    saved = os.environ.get(ENV)
-    os.environ[ENV] = f"{kind}:{chip}" + (f":load={image}" if image else "")
-    try:
+    from ocdpy.sim.usb_backend import simulated_bus
+    with simulated_bus(f"{kind}:{chip}" + (f":load={image}" if image else "")):
         yield [f"source [find {CONFIGS[variant]}]"]
-    finally:
-        close_bus()
-        if saved is None:
-            os.environ.pop(ENV, None)
-        else:
-            os.environ[ENV] = saved
