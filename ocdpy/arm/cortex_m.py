@@ -178,8 +178,8 @@ class CortexM:
     def wait_halted(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         while True:
-            if self.dhcsr() & S_HALT:
-                self.poll()
+            self.poll()
+            if self.state == "halted":
                 return True
             if time.monotonic() >= deadline:
                 return False

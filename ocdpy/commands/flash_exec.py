@@ -48,12 +48,12 @@ def register(session) -> None:
             raise OcdError("Target not halted: flash writes need a halted core ('halt' or 'reset init' first)")
         return core
 
-    def image_args(words: list[str]) -> tuple[str, int, str | None]:
-        """FILE [offset [type]] as OpenOCD's image commands take them."""
-        path = session.find(words[0]) if words else ""
+    def open_image(words: list[str]):
+        """FILE [offset [type]] as OpenOCD's image commands take them: (the path found, the loaded image)."""
+        path = session.find(words[0])
         offset = parse_number(words[1], "offset") if len(words) > 1 else 0
         kind = words[2] if len(words) > 2 else None
-        return path, offset, kind
+        return path, images().load_image(path, offset, kind)
 
     # -- bank information -------------------------------------------------------------------------------
     def probe(args):
@@ -141,8 +141,7 @@ def register(session) -> None:
             options.append(words.pop(0))
         if not words:
             raise UsageError("Invalid command argument")
-        path, offset, kind = image_args(words)
-        image = images().load_image(path, offset, kind)
+        path, image = open_image(words)
         erase = "erase" in options
         written = write_segments(image.segments, path, erase=erase)
         return (("auto erase enabled\n" if erase else "")
@@ -240,9 +239,7 @@ def register(session) -> None:
         raise OcdError("contents differ")
 
     def verify_image(args):
-        words = need(args, 1, 3)
-        path, offset, kind = image_args(words)
-        image = images().load_image(path, offset, kind)
+        path, image = open_image(need(args, 1, 3))
         return verify_segments(image.segments, path)
 
     def verify_segments(segments, path: str) -> str:
@@ -274,9 +271,7 @@ def register(session) -> None:
         return first
 
     def verify_image_checksum(args):
-        words = need(args, 1, 3)
-        path, offset, kind = image_args(words)
-        image = images().load_image(path, offset, kind)
+        path, image = open_image(need(args, 1, 3))
         mem = target_mem().core.mem
         started = time.monotonic()
         for segment in image.segments:
@@ -287,9 +282,7 @@ def register(session) -> None:
         return f"verified {image.size} bytes in {seconds:.6f}s ({rate(image.size, seconds)})\n"
 
     def load_image_command(args):
-        words = need(args, 1, 5)
-        path, offset, kind = image_args(words)
-        image = images().load_image(path, offset, kind)
+        path, image = open_image(need(args, 1, 5))
         mem = target_mem().core.mem
         started = time.monotonic()
         lines = []
@@ -346,8 +339,6 @@ def register(session) -> None:
             ("load_image", load_image_command, "filename [address ['bin'|'ihex'|'elf'|'s19' [min_address [max_length]]]]"),
             ("dump_image", dump_image, "filename address size")):
         reg.add(name, handler, EXEC, usage)
-    session.write_segments = write_segments
-    session.verify_segments = verify_segments
 
 
 class VerifyFailed(OcdError):

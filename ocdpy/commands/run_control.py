@@ -4,7 +4,7 @@ methods, and `cortex_m maskisr|reset_config|vector_catch`."""
 from __future__ import annotations
 
 from ..arm.adiv5 import Dap
-from ..arm.cortex_m import CortexM, ResourceError
+from ..arm.cortex_m import DEMCR, S_HALT, CortexM, ResourceError
 from ..errors import OcdError
 from .registry import EXEC, UsageError, need, parse_number
 
@@ -48,7 +48,7 @@ def register(session) -> None:
         """`halt` asks the core to stop, `wait_halt` only waits; either reports the halt like OpenOCD."""
         words = need(args, 0, 1)
         target = current()
-        if target.core.dhcsr() & (1 << 17):
+        if target.core.dhcsr() & S_HALT:
             poll_target(target)
             return ""
         if request:
@@ -240,7 +240,6 @@ def register(session) -> None:
             ("bp", bp, "<address> [<asid>] <length> ['hw'|'hw_ctx']"), ("rbp", rbp, "'all' | address"),
             ("wp", wp, "[address length [('r'|'w'|'a') [value [mask]]]]"), ("rwp", rwp, "address")):
         reg.add(name, handler, EXEC, usage)
-    session.reset_targets = reset_targets
     session.background_polling = True
     register_cortex_m(session)
 
@@ -284,7 +283,6 @@ def register_cortex_m(session) -> None:
         core = getattr(target, "core", None)
         if core is None:
             raise OcdError("cortex_m vector_catch needs a live target ('init' first)")
-        from ..arm.cortex_m import DEMCR
         demcr = core.mem.read_u32(DEMCR)
         if words:
             names = dict(VECTOR_CATCH_BITS)

@@ -81,6 +81,14 @@ class FlashDriver(ABC):
     def write(self, offset: int, data: bytes, progress: Progress = no_progress) -> None:
         """Program `data` at bank offset `offset` (aligned to write_alignment) into erased cells."""
 
+    def require_halted(self) -> None:
+        """Flash work needs a halted core: a running one could fetch from half-written flash or race the
+        flash loop for the controller."""
+        core = self.target.core
+        core.poll()
+        if core.state != "halted":
+            raise FlashError("Target not halted")
+
     def mass_erase(self, progress: Progress = no_progress) -> None:
         self.erase(0, len(self.sectors) - 1, progress)
 

@@ -36,7 +36,6 @@ OB_BASE = 0x1FFFF800          # RDP, USER, DATA0, DATA1, WRP0..WRP3: one half-wo
 OBR_OPTERR, OBR_RDPRT = 1 << 0, 1 << 1
 
 CPUID = 0xE000ED00
-DHCSR, S_HALT = 0xE000EDF0, 1 << 17
 # Cortex-M part number -> (DBGMCU_IDCODE address, flash size register address)
 PROPERTY_ADDRESSES = {
     0xC20: (0x40015800, 0x1FFFF7CC),   # Cortex-M0: STM32F0
@@ -198,10 +197,6 @@ class Stm32f1x(FlashDriver):
 
     def _set(self, offset: int, value: int) -> None:
         self.mem.write_u32(FLASH_R_BASE + offset, value)
-
-    def require_halted(self) -> None:
-        if not self.mem.read_u32(DHCSR) & S_HALT:
-            raise FlashError("Target not halted")
 
     def unlock(self) -> None:
         """The KEYR sequence; a controller that stays locked (a wrong key was written) is an error."""

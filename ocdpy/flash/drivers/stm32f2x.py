@@ -246,12 +246,6 @@ class Stm32f2x(FlashDriver):
         return f"{part.name} - Rev: {rev}" if rev else f"{part.name} - Rev: unknown (0x{rev_id:04x})"
 
     # -- the interface ------------------------------------------------------------------------------------
-    def require_halted(self) -> None:
-        core = self.target.core
-        core.poll()
-        if core.state != "halted":
-            raise FlashError("Target not halted")
-
     def unlock(self) -> None:
         """CR: KEY1, KEY2 into KEYR unless already unlocked (a key written then would lock it until reset)."""
         self._unlock_with_keys(CR, CR_LOCK, KEYR, (KEY1, KEY2), "flash not unlocked STM32_FLASH_CR")
