@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Callable, TextIO
 
 ERROR, WARNING, INFO, DEBUG = 0, 1, 2, 3
 _PREFIX = {ERROR: "Error: ", WARNING: "Warn : ", INFO: "Info : ", DEBUG: "Debug: "}
@@ -14,6 +14,8 @@ class Log:
     def __init__(self, level: int = INFO, stream: TextIO | None = None) -> None:
         self.level = level
         self.stream = stream
+        # telnet sessions and GDB `monitor` commands see the log as it is written, as OpenOCD's do
+        self.listeners: list[Callable[[str], None]] = []
 
     def _out(self) -> TextIO:
         return self.stream if self.stream is not None else sys.stderr
@@ -23,6 +25,7 @@ class Log:
         out = self._out()
         out.write(text)
         out.flush()
+        self._tell(text)
 
     def emit(self, level: int, message: str) -> None:
         if level <= self.level:
@@ -33,6 +36,11 @@ class Log:
         out = self._out()
         out.write(message + "\n")
         out.flush()
+        self._tell(message + "\n")
+
+    def _tell(self, text: str) -> None:
+        for listener in list(self.listeners):
+            listener(text)
 
     def error(self, message: str) -> None:
         self.emit(ERROR, message)

@@ -1,10 +1,13 @@
 """Run the -f/-c steps of a command line in one Session and turn the outcome into an exit status."""
 from __future__ import annotations
 
+import signal
 import sys
 
 from .errors import ShutdownRequest
+from .commands.registry import EXEC
 from .log import Log
+from .server import loop_of, stop_servers
 from .session import Session
 from .tcl.errors import TclControl, TclError, TclExit
 from .tcl.values import to_str
@@ -45,6 +48,9 @@ def run_session(opts: dict) -> int:
                 result = to_str(session.command(value, COMMAND_LINE))
                 if result:
                     log.user(result)  # OpenOCD shows what a -c command returns
+        if session.stage != EXEC:
+            session.command("init", COMMAND_LINE)  # OpenOCD's implicit init after the last -f/-c
+        status = serve(session)
     except ShutdownRequest as s:
         status = s.status
     except TclExit as e:
@@ -66,10 +72,28 @@ def run_session(opts: dict) -> int:
             traceback.print_exc()
         log.user(f"Error: internal error in ocdpy: {type(e).__name__}: {e} (run with -d3 for details)")
         status = 1
+    stop_servers(session)
     close_probe(session)
     session.interp.flush()
     log.close()
     return status
+
+
+def serve(session: Session) -> int:
+    """The exec stage: the event loop serves clients and polls targets until `shutdown`, SIGTERM or Ctrl-C
+    (which OpenOCD also treats as a shutdown)."""
+    loop = loop_of(session)
+
+    def on_signal(signum, frame):
+        session.log.user("shutdown command invoked")
+        loop.stop()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return loop.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def close_probe(session: Session) -> None:

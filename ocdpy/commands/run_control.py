@@ -26,16 +26,13 @@ def register(session) -> None:
         return target
 
     def fire(target, event: str) -> None:
-        session.interp.eval(f"{{{target.name}}} invoke-event {event}")
+        fire_event(session, target, event)
 
     def report_halt(target) -> None:
-        fire(target, "halted")  # OpenOCD runs the handler before it prints the halt
-        session.log.user(f"[{target.name}] {target.core.halt_report()}")
+        report_halted(session, target)
 
     def poll_target(target) -> None:
-        if target.core.poll():
-            report_halt(target)
-        target.state = target.core.state
+        poll_one(session, target)
 
     def wait_halt(target, ms: int) -> None:
         if not target.core.wait_halted(ms / 1000):
@@ -64,19 +61,12 @@ def register(session) -> None:
 
     def resume(args):
         words = need(args, 0, 1)
-        target = current()
-        target.core.resume(parse_number(words[0], "address") if words else None)
-        target.state = "running"
-        fire(target, "resumed")
+        resume_target(session, current(), parse_number(words[0], "address") if words else None)
         return ""
 
     def step(args):
         words = need(args, 0, 1)
-        target = current()
-        fire(target, "resumed")
-        target.core.step(parse_number(words[0], "address") if words else None)
-        target.state = "halted"
-        report_halt(target)
+        step_target(session, current(), parse_number(words[0], "address") if words else None)
         return ""
 
     def poll(args):
@@ -301,6 +291,60 @@ def register_cortex_m(session) -> None:
         return "".join(f"{name:>9}: {'catch' if demcr & (1 << bit) else 'ignore'}\n" for name, bit in VECTOR_CATCH_BITS)
 
     reg.add("cortex_m vector_catch", vector_catch, EXEC, "['all'|'none'|('bus_err'|'chk_err'|...)*]")
+
+
+def fire_event(session, target, event: str) -> None:
+    session.interp.eval(f"{{{target.name}}} invoke-event {event}")
+
+
+def report_halted(session, target, quiet: bool = False) -> None:
+    """A halt, whoever caused it: the `halted` handler runs before the message (as in OpenOCD), then every
+    server client hears of it. `quiet` leaves the two-line report out (GDB's own steps)."""
+    fire_event(session, target, "halted")
+    if not quiet:
+        session.log.user(f"[{target.name}] {target.core.halt_report()}")
+    loop = getattr(session, "loop", None)
+    if loop is not None:
+        loop.target_halted(target)
+
+
+def poll_one(session, target) -> None:
+    """Read the core's state; a halt that happened since the last look is reported."""
+    if target.core.poll():
+        target.state = target.core.state
+        report_halted(session, target)
+    target.state = target.core.state
+
+
+def poll_targets(session) -> None:
+    """The event loop's periodic poll of every examined target; a failure is logged once, not every 100 ms."""
+    for target in session.targets.values():
+        core = getattr(target, "core", None)
+        if core is None or not core.examined:
+            continue
+        try:
+            poll_one(session, target)
+        except OcdError as e:
+            if not getattr(target, "poll_failed", False):
+                session.log.error(f"[{target.name}] Polling target failed: {e.result}")
+            target.poll_failed = True
+        else:
+            if getattr(target, "poll_failed", False):
+                session.log.info(f"[{target.name}] polling works again")
+            target.poll_failed = False
+
+
+def resume_target(session, target, address: int | None = None) -> None:
+    target.core.resume(address)
+    target.state = "running"
+    fire_event(session, target, "resumed")
+
+
+def step_target(session, target, address: int | None = None, quiet: bool = False) -> None:
+    fire_event(session, target, "resumed")
+    target.core.step(address)
+    target.state = "halted"
+    report_halted(session, target, quiet)
 
 
 def examine_targets(session) -> None:

@@ -9,11 +9,11 @@ from ..errors import OcdError
 from ..flash.bank import SUPPORTED_FLASH_DRIVERS
 from ..target import SUPPORTED_TARGET_TYPES
 from ..tcl.values import to_str
+from ..server import DEFAULT_PORTS, start_console_servers, start_gdb_servers
 from .probe import open_probe
 from .run_control import examine_targets
 from .registry import CONFIG, EXEC, need, recorder
 
-DEFAULT_PORTS = {"gdb": "3333", "telnet": "4444", "tcl": "6666"}
 # OpenOCD command groups whose settings configs use but ocdpy does not act on yet: recorded, listed by
 # `ocdpy_dump_config`, so files that use them still evaluate.
 RECORDED_GROUPS = ("cortex_m", "cortex_a", "aarch64", "arm", "armv4_5", "arm7_9", "arm9", "arm11", "arm720t",
@@ -76,9 +76,11 @@ def register(session) -> None:
         if session.stage == EXEC:
             return ""
         check_supported(session)
+        start_console_servers(session)
         open_probe(session)
         session.stage = EXEC
         examine_targets(session)
+        start_gdb_servers(session)
         return ""
 
     reg.add("init", init, "any", "", "Initializes configured targets and servers.")

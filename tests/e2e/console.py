@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from ocdpy.log import Log
+from ocdpy.server import stop_servers
 from ocdpy.session import Session
 from ocdpy.tcl.values import to_str
 
@@ -14,6 +15,7 @@ class Console:
     def __init__(self) -> None:
         self.out = io.StringIO()
         self.session = Session(Log(stream=self.out))
+        self.session.ports.update(gdb="disabled", telnet="disabled", tcl="disabled")
 
     def run(self, command: str) -> str:
         return to_str(self.session.command(command))
@@ -25,6 +27,7 @@ class Console:
         return text
 
     def close(self) -> None:
+        stop_servers(self.session)
         probe = self.session.probe
         if probe is not None:
             probe.close()

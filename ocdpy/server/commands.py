@@ -1,0 +1,37 @@
+"""Running a command line for a network client (telnet, GDB `monitor`, Tcl RPC), as OpenOCD does: the
+result or the error message comes back as text, log lines written meanwhile can be routed to the client,
+and Tcl commands that read or change the host's files refuse to run (`interp.safe`)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..tcl.errors import TclControl, TclError, TclExit
+from ..tcl.values import to_str
+
+NETWORK_ORIGIN = "network client"
+
+
+def evaluate(session, text: str, log_to: Callable[[str], None] | None = None) -> tuple[bool, str]:
+    """Run `text`; (True, result) or (False, error message). `shutdown` raises ShutdownRequest through.
+    While it runs, every log line is also given to `log_to` (a GDB `monitor` command's output)."""
+    interp, log = session.interp, session.log
+    was_safe = interp.safe
+    interp.safe = True
+    if log_to is not None:
+        log.listeners.append(log_to)
+    try:
+        return True, to_str(interp.eval(text, (NETWORK_ORIGIN, 1)))
+    except TclExit:
+        return False, "exit is not available here: close the connection instead"
+    except TclError as e:
+        return False, to_str(e.result)
+    except TclControl as c:
+        return False, f'unexpected "{c.code}" completion code'
+    except RecursionError:
+        return False, "Too many nested calls. Infinite recursion?"
+    except Exception as e:  # a bug in ocdpy: the client is told, the server goes on
+        return False, f"internal error in ocdpy: {type(e).__name__}: {e}"
+    finally:
+        interp.safe = was_safe
+        if log_to is not None and log_to in log.listeners:
+            log.listeners.remove(log_to)

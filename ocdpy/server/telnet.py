@@ -1,0 +1,13 @@
+"""Placeholder until the telnet server lands: accepts and closes."""
+from __future__ import annotations
+
+from .loop import Protocol
+
+
+class TelnetClient(Protocol):
+    def __init__(self, session=None) -> None:
+        self.session = session
+
+    def connection_made(self, conn) -> None:
+        super().connection_made(conn)
+        conn.close()
