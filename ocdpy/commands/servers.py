@@ -9,10 +9,11 @@ from ..errors import OcdError
 from ..flash.bank import SUPPORTED_FLASH_DRIVERS
 from ..target import SUPPORTED_TARGET_TYPES
 from ..tcl.values import to_str
+from ..server.loop import POLL_PERIOD_MS
 from ..server import DEFAULT_PORTS, start_console_servers, start_gdb_servers
 from .probe import open_probe
 from .run_control import examine_targets
-from .registry import CONFIG, EXEC, need, recorder
+from .registry import CONFIG, EXEC, UsageError, need, recorder
 
 # OpenOCD command groups whose settings configs use but ocdpy does not act on yet: recorded, listed by
 # `ocdpy_dump_config`, so files that use them still evaluate.
@@ -60,8 +61,25 @@ def register(session) -> None:
         return ""
 
     reg.add("bindto", bindto, CONFIG, "[name]", "Specify address by name on which to listen for connections")
+
+    def poll_period(args):
+        words = need(args, 0, 1)
+        if not words:
+            session.log.warning("You need to set a period value")
+        elif not words[0].isdigit():
+            session.log.error(f"polling_period option value ('{words[0]}') is not valid")
+            raise UsageError("Invalid command argument")
+        else:
+            session.poll_period_ms = int(words[0])
+            if getattr(session, "loop", None) is not None:
+                session.loop.poll_period_ms = session.poll_period_ms
+        session.log.info(f"set servers polling period to {session.poll_period_ms}ms")
+        return ""
+
+    session.poll_period_ms = POLL_PERIOD_MS
+    reg.add("poll_period", poll_period, "any", "", "set the servers polling period")
     for name in ("gdb_memory_map", "gdb_flash_program", "gdb_report_data_abort", "gdb_report_register_access_error",
-                 "gdb_breakpoint_override", "gdb_target_description", "poll_period", "gdb_sync"):
+                 "gdb_breakpoint_override", "gdb_target_description", "gdb_sync"):
         reg.add(name, recorder(session, name), "any", "...")
     for group in RECORDED_GROUPS:
         if group not in reg.specs:

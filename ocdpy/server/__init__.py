@@ -55,8 +55,12 @@ def start_gdb_servers(session) -> None:
     for index, target in enumerate(targets):
         number = int(port) + index if int(port) else 0
         session.log.info(f"starting gdb server for {target.name} on {number}")
-        listener = loop_of(session).listen("gdb", number, lambda t=target: GdbClient(session, t),
-                                           bind_address(session))
+        try:
+            listener = loop_of(session).listen("gdb", number, lambda t=target: GdbClient(session, t),
+                                               bind_address(session))
+        except OcdError as e:  # OpenOCD carries on without that target's GDB server
+            session.log.error(str(e.result))
+            continue
         target.gdb_port = listener.port
 
 

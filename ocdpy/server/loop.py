@@ -81,6 +81,7 @@ class Connection:
             return
         self.closed = True
         self.loop.forget(self)
+        self.loop.session.log.info(f"dropped '{self.server.kind}' connection")
         for f in {self._rfile, self._wfile}:
             try:
                 f.close()
@@ -110,7 +111,7 @@ class EventLoop:
         self.selector = selectors.DefaultSelector()
         self.listeners: list[Listener] = []
         self._stdio: list[Listener] = []
-        self.poll_period_ms = POLL_PERIOD_MS
+        self.poll_period_ms = getattr(session, "poll_period_ms", POLL_PERIOD_MS)
         self._timers: list[tuple[float, int, Callable[[], None]]] = []
         self._timer_ids = itertools.count()
         self._stopping: ShutdownRequest | None = None
@@ -149,6 +150,7 @@ class EventLoop:
         os.set_blocking(rfile.fileno(), False)
         os.set_blocking(wfile.fileno(), False)
         conn = Connection(self, listener, rfile, wfile, "pipe")
+        self.session.log.info(f"accepting '{kind}' connection from pipe")
         self._start(listener, conn)
         return conn
 
@@ -166,6 +168,7 @@ class EventLoop:
         f = sock.makefile("rwb", buffering=0)
         sock.close()  # the file object holds its own reference to the socket
         peer = f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
+        self.session.log.info(f"accepting '{listener.kind}' connection on tcp/{listener.port}")
         self._start(listener, Connection(self, listener, f, f, peer))
 
     def _start(self, listener: Listener, conn: Connection) -> None:

@@ -157,6 +157,7 @@ def test_session_init_through_adapter_setup():
     for variant in VARIANTS:
         with adapter_setup("stm32f401cc", variant) as lines:
             session = Session(Log(stream=io.StringIO()))
+            session.ports.update(gdb="disabled", telnet="disabled", tcl="disabled")
             for line in lines:
                 session.command(line)
             session.command("init")
@@ -177,6 +178,7 @@ def test_session_init_over_jtag_through_adapter_setup(chip, variant):
     with adapter_setup(chip, variant) as lines:
         assert lines[-1] == "transport select jtag"
         session = Session(Log(stream=out))
+        session.ports.update(gdb="disabled", telnet="disabled", tcl="disabled")
         for line in lines:
             session.command(line)
         session.command(f"source [find target/{name}.cfg]")
