@@ -2,6 +2,8 @@
 server per target after the targets are examined (OpenOCD's order and messages), all on one EventLoop."""
 from __future__ import annotations
 
+import sys
+
 from ..errors import OcdError
 from .loop import EventLoop
 
@@ -50,6 +52,7 @@ def start_gdb_servers(session) -> None:
             raise OcdError("gdb_port pipe serves one target; this configuration has "
                            f"{len(targets)} ({', '.join(t.name for t in targets)})")
         session.log.info(f"starting gdb server for {targets[0].name} on pipe")
+        session.interp.channels["stdout"] = sys.stderr  # stdout now carries the GDB protocol
         loop_of(session).attach_stdio("gdb", lambda: GdbClient(session, targets[0]))
         return
     for index, target in enumerate(targets):
