@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..errors import ShutdownRequest
 from ..tcl.errors import TclControl, TclError, TclExit
 from ..tcl.values import to_str
 
@@ -29,6 +30,8 @@ def evaluate(session, text: str, log_to: Callable[[str], None] | None = None) ->
         return False, f'unexpected "{c.code}" completion code'
     except RecursionError:
         return False, "Too many nested calls. Infinite recursion?"
+    except ShutdownRequest:
+        raise
     except Exception as e:  # a bug in ocdpy: the client is told, the server goes on
         return False, f"internal error in ocdpy: {type(e).__name__}: {e}"
     finally:
