@@ -137,12 +137,14 @@ class LineEditor:
 
 class History:
     """Lines entered, oldest first, and where the up/down arrows are in them. The line being typed when
-    the user first went up comes back when they come down past the newest entry."""
+    the user first went up comes back when they come down past the newest entry. A history read from
+    the file starts one entry back, as OpenOCD's does, so that the first up skips the `exit` or `shutdown`
+    that ended the last session."""
 
-    def __init__(self, entries: Iterable[str] = ()) -> None:
+    def __init__(self, entries: Iterable[str] = (), skip_newest: bool = False) -> None:
         self.entries = [e for e in entries if e][-HISTORY_SIZE:]
-        self.position = len(self.entries)
-        self.draft = ""
+        self.position = len(self.entries) - (1 if skip_newest and self.entries else 0)
+        self.draft: str | None = None
 
     def add(self, line: str) -> None:
         """A line was entered: kept unless blank or the same as the newest; the arrows start over."""
@@ -153,12 +155,12 @@ class History:
 
     def rewind(self) -> None:
         """The arrows start again from the newest entry."""
-        self.position, self.draft = len(self.entries), ""
+        self.position, self.draft = len(self.entries), None
 
     def up(self, current: str) -> str | None:
         if self.position == 0:
             return None
-        if self.position == len(self.entries):
+        if self.draft is None:
             self.draft = current
         self.position -= 1
         return self.entries[self.position]
@@ -167,7 +169,9 @@ class History:
         if self.position >= len(self.entries):
             return None
         self.position += 1
-        return self.draft if self.position == len(self.entries) else self.entries[self.position]
+        if self.position == len(self.entries):
+            return self.draft or ""
+        return self.entries[self.position]
 
     def listing(self) -> bytes:
         """What OpenOCD's telnet `history` command prints (each line ends in CR LF NUL)."""
@@ -188,7 +192,7 @@ def load_history(path: Path) -> History:
         lines = path.read_bytes().decode("latin-1").splitlines()
     except OSError:
         lines = []
-    return History([line for line in lines if line][:HISTORY_SIZE])
+    return History([line for line in lines if line][:HISTORY_SIZE], skip_newest=True)
 
 
 def save_history(path: Path, history: History) -> None:

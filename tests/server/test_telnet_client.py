@@ -134,17 +134,17 @@ def test_ctrl_c_drops_the_line(session):
 
 
 def test_history_arrows_command_and_file(session, home):
-    (home / ".openocd_history").write_bytes(b"set old 1\n")
+    (home / ".openocd_history").write_bytes(b"set old 1\nexit\n")
     client, conn = connect(session)
     client.data_received(b"set a 1\r\nset b 2\r\n\x1b[A\x1b[A\r\n")
     conn.take()
     assert session.interp.global_frame.vars["a"] == "1"
     client.data_received(b"history\r\n")
-    assert conn.take() == b"history\r\n\x00set old 1\r\n\x00set a 1\r\n\x00set b 2\r\n\x00set a 1\r\n\x00" + PROMPT
+    assert conn.take() == b"history\r\n\x00set old 1\r\n\x00exit\r\n\x00set a 1\r\n\x00set b 2\r\n\x00set a 1\r\n\x00" + PROMPT
     client.data_received(b"\x1b[A\r\n")  # `history` is not recorded: up brings back `set a 1`
     assert conn.take() == b"set a 1\r\n\x001\r\n" + PROMPT
     conn.close()
-    assert (home / ".openocd_history").read_bytes() == b"set old 1\nset a 1\nset b 2\nset a 1\n"
+    assert (home / ".openocd_history").read_bytes() == b"set old 1\nexit\nset a 1\nset b 2\nset a 1\n"
 
 
 def test_completion_uses_the_sessions_commands_and_variables(session):

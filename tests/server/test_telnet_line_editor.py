@@ -135,6 +135,8 @@ def test_history_file_round_trip(tmp_path):
     path.write_bytes(b"foo\n\nmdw 0x08000000\n")
     history = load_history(path)
     assert history.entries == ["foo", "mdw 0x08000000"]
+    assert history.up("") == "foo"  # the newest line of the last session (its `exit`) is skipped at first
+    assert history.down() == "mdw 0x08000000"
     history.add("reg pc")
     save_history(path, history)
     assert path.read_bytes() == b"foo\nmdw 0x08000000\nreg pc\n"
