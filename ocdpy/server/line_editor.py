@@ -7,6 +7,8 @@ OpenOCD) and tab completion of command and variable names (OpenOCD's rules for w
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -219,16 +221,7 @@ def completion_query(line: str, cursor: int) -> tuple[str, bool]:
         elif c == "$" and not blanks:
             start, variable = i + 1, True
             break
-    return _squeeze(line[start:cursor].lstrip()), variable
-
-
-def _squeeze(text: str) -> str:
-    out: list[str] = []
-    for c in text:
-        if c == " " and out and out[-1] == " ":
-            continue
-        out.append(c)
-    return "".join(out)
+    return re.sub(" +", " ", line[start:cursor].lstrip()), variable
 
 
 def complete(editor: LineEditor, names: Callable[[str, bool], list[str]]) -> bytes:
@@ -239,10 +232,7 @@ def complete(editor: LineEditor, names: Callable[[str, bool], list[str]]) -> byt
     matches = [n for n in names(query, variable) if n.startswith(query)]
     if not matches:
         return BELL
-    common = matches[0]
-    for name in matches[1:]:
-        while not name.startswith(common):
-            common = common[:-1]
+    common = os.path.commonprefix(matches)
     at_end = editor.cursor == len(editor.line)
     single = len(matches) == 1
     if len(common) > len(query):
