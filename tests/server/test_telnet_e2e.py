@@ -46,7 +46,7 @@ class Raw:
 
     def __init__(self, port: int) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
-        self.seen = b""
+        self.seen = self.received = b""
         self.wait_for(b"> ")
 
     def wait_for(self, data: bytes) -> bytes:
@@ -55,6 +55,7 @@ class Raw:
             if not chunk:
                 raise AssertionError(f"connection closed before {data!r}; got {self.seen[-300:]!r}")
             self.seen += chunk
+            self.received += chunk
         before, _, self.seen = self.seen.partition(data)
         return before
 
@@ -183,6 +184,21 @@ def test_garbage_iac_storms_overlong_lines_and_ten_clients_at_once(ocdpy):
         check.close()
     assert ocdpy.alive(), ocdpy.log()
     assert "internal error" not in ocdpy.log()
+
+
+def test_ten_sessions_each_get_their_own_results_and_everyones_log(ocdpy):
+    clients = [Raw(ocdpy.ports["telnet"]) for _ in range(10)]
+    try:
+        for n, client in enumerate(clients):
+            assert client.run(f"set mine result-of-{n}") == f"result-of-{n}\r\n".encode()
+        clients[0].run("echo {to all}")
+        for client in clients[1:]:
+            client.wait_for(b"to all\r\n> ")
+        for n, client in enumerate(clients):
+            assert [m for m in range(10) if f"result-of-{m}".encode() in client.received] == [n]
+    finally:
+        for client in clients:
+            client.close()
 
 
 @pytest.mark.skipif(TELNET is None, reason="Debian's telnet client is not installed")
