@@ -10,7 +10,6 @@ terminal and to every telnet session), as in OpenOCD. `exit` anywhere in a line 
 from __future__ import annotations
 
 from ..commands.registry import CONFIG
-from ..errors import ShutdownRequest
 from ..tcl.errors import TclExit
 from .commands import evaluate
 from .line_editor import (History, LineEditor, complete, encode, history_path, load_history,
@@ -144,36 +143,22 @@ class TelnetClient(Protocol):
     def run(self, line: str) -> tuple[bool, str, bool]:
         """evaluate() the line with `exit` meaning "close this telnet session" wherever it is called from
         (a proc, a `foreach` body…), as OpenOCD's telnet `exit` does. (ok, text, exit requested).
-        A `shutdown` anywhere in the line ends ocdpy: its ShutdownRequest is raised again here, because
-        evaluate() (at f9bdc2e) reports it as an internal error instead of letting it through."""
+        `shutdown` passes through evaluate() to the event loop, which ends ocdpy."""
         interp = self.session.interp
-        tcl_commands = {name: interp.commands.get(name) for name in ("exit", "shutdown")}
-        seen: dict[str, object] = {}
+        tcl_exit = interp.commands.get("exit")
+        seen: dict[str, bool] = {}
 
         def telnet_exit(interp, argv):
             seen["exit"] = True
             raise TclExit(0)
 
-        def shutdown(interp, argv):
-            try:
-                return tcl_commands["shutdown"](interp, argv)
-            except ShutdownRequest as request:
-                seen["shutdown"] = request
-                raise
-
-        ours = {"exit": telnet_exit, "shutdown": shutdown if tcl_commands["shutdown"] else None}
-        for name, fn in ours.items():
-            if fn is not None:
-                interp.commands[name] = fn
+        interp.commands["exit"] = telnet_exit
         try:
             ok, text = evaluate(self.session, line)
         finally:
-            for name, fn in ours.items():
-                if fn is not None and interp.commands.get(name) is fn:
-                    if tcl_commands[name] is None:
-                        del interp.commands[name]
-                    else:
-                        interp.commands[name] = tcl_commands[name]
-        if "shutdown" in seen:
-            raise seen["shutdown"]
+            if interp.commands.get("exit") is telnet_exit:
+                if tcl_exit is None:
+                    del interp.commands["exit"]
+                else:
+                    interp.commands["exit"] = tcl_exit
         return ok, text, "exit" in seen
