@@ -26,7 +26,7 @@ def register(session) -> None:
         return target
 
     def fire(target, event: str) -> None:
-        fire_event(session, target, event)
+        invoke_handler(session, target, event)
 
     def report_halt(target) -> None:
         report_halted(session, target)
@@ -90,6 +90,7 @@ def register(session) -> None:
         mode = words[0] if words else "run"
         if mode not in ("run", "halt", "init"):
             raise UsageError("Invalid command argument")
+        announce_reset(session, mode)
         reset_targets(mode)
         return ""
 
@@ -231,6 +232,7 @@ def register(session) -> None:
             ("wp", wp, "[address length [('r'|'w'|'a') [value [mask]]]]"), ("rwp", rwp, "address")):
         reg.add(name, handler, EXEC, usage)
     session.background_polling = True
+    session.event_listeners, session.reset_listeners, session.trace_listeners = [], [], []
     register_cortex_m(session)
 
 
@@ -293,13 +295,38 @@ def register_cortex_m(session) -> None:
     reg.add("cortex_m vector_catch", vector_catch, EXEC, "['all'|'none'|('bus_err'|'chk_err'|...)*]")
 
 
-def fire_event(session, target, event: str) -> None:
+def invoke_handler(session, target, event: str) -> None:
+    """Run the target's Tcl handler for `event` only. OpenOCD's reset sequence (a Tcl proc calling
+    `invoke-event`) fires its events this way: handlers run, event listeners hear nothing."""
     session.interp.eval(f"{{{target.name}}} invoke-event {event}")
 
 
+def fire_event(session, target, event: str) -> None:
+    """A target event as OpenOCD's core fires it: the Tcl handler first, then every listener (the Tcl RPC
+    server's notifications), which also sees `target.state` as it is at that moment."""
+    invoke_handler(session, target, event)
+    for listener in list(session.event_listeners):
+        listener(target, event)
+
+
+def announce_reset(session, mode: str) -> None:
+    """`reset run|halt|init` is starting: reset listeners hear the mode once per target, before any handler."""
+    for target in session.targets.values():
+        if getattr(target, "core", None) is not None:
+            for listener in list(session.reset_listeners):
+                listener(target, mode)
+
+
+def emit_trace(session, target, data: bytes) -> None:
+    """Trace bytes captured from a target (a future SWO/TPIU source calls this); `tcl_trace on` clients get them."""
+    for listener in list(session.trace_listeners):
+        listener(target, data)
+
+
 def report_halted(session, target, quiet: bool = False) -> None:
-    """A halt, whoever caused it: the `halted` handler runs before the message (as in OpenOCD), then every
-    server client hears of it. `quiet` leaves the two-line report out (GDB's own steps)."""
+    """A halt, whoever caused it: `gdb-halt` then `halted` fire before the message (OpenOCD's order), then
+    every server client hears of it. `quiet` leaves the two-line report out (GDB's own steps)."""
+    fire_event(session, target, "gdb-halt")
     fire_event(session, target, "halted")
     if not quiet:
         session.log.user(f"[{target.name}] {target.core.halt_report()}")
@@ -335,16 +362,22 @@ def poll_targets(session) -> None:
 
 
 def resume_target(session, target, address: int | None = None) -> None:
+    """OpenOCD's order: resume-start (still halted), the core runs, resumed (now running), resume-end."""
+    fire_event(session, target, "resume-start")
     target.core.resume(address)
     target.state = "running"
     fire_event(session, target, "resumed")
+    fire_event(session, target, "resume-end")
 
 
 def step_target(session, target, address: int | None = None, quiet: bool = False) -> None:
+    """OpenOCD's order: step-start, resumed (the state stays halted), the step, gdb-halt, halted, step-end."""
+    fire_event(session, target, "step-start")
     fire_event(session, target, "resumed")
     target.core.step(address)
     target.state = "halted"
     report_halted(session, target, quiet)
+    fire_event(session, target, "step-end")
 
 
 def examine_targets(session) -> None:

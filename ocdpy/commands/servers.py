@@ -23,7 +23,7 @@ RECORDED_GROUPS = ("cortex_m", "cortex_a", "aarch64", "arm", "armv4_5", "arm7_9"
                    "avr32", "dsp563xx", "stm8", "or1k", "arc", "nds", "feroceon", "trace", "semihosting",
                    "gdb_save_tdesc", "ms", "capture", "measure_clk", "svf", "xsvf", "pathmove", "tms_sequence",
                    "wait_srst_deassert", "power_restore", "srst_deasserted", "flush_count", "jsp_port",
-                   "tcl_notifications", "tcl_trace", "noinit", "init_reset", "quark_x10xx", "quark_d20xx",
+                   "noinit", "init_reset", "quark_x10xx", "quark_d20xx",
                    "lpc2900", "at91sam7", "at91sam3", "at91sam4", "kinetis", "nrf5", "stm32l4x", "stm32lx",
                    "stm32h7x", "psoc4", "psoc6", "mdr", "efm32", "str9xpec", "mrvlqspi", "stmqspi", "stmsmi",
                    "jtagspi", "at91sam9", "etm_dummy", "swim", "stm32f1x", "stm32f2x", "dap apsel", "dap apid", "dap apreg", "dap baseaddr", "dap memaccess", "dap dpreg",
