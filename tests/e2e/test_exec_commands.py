@@ -16,7 +16,8 @@ from ocdpy.errors import OcdError  # noqa: E402
 PREBUILT = Path(__file__).resolve().parents[2] / "examples" / "prebuilt"
 TARGETS = {"stm32f072rb": "stm32f0x", "stm32f103c8": "stm32f1x", "stm32f401cc": "stm32f4x"}
 EVENTS = ("examine-start", "examine-end", "reset-start", "reset-assert-pre", "reset-assert-post",
-          "reset-deassert-pre", "reset-deassert-post", "reset-init", "reset-end", "halted", "resumed")
+          "reset-deassert-pre", "reset-deassert-post", "reset-init", "reset-end", "gdb-halt", "halted", "resumed",
+          "resume-start", "resume-end", "step-start", "step-end")
 
 
 def session(chip: str, image: str = "blinky_busy.elf", *config: str) -> Console:
@@ -58,12 +59,17 @@ def test_events_fire_in_openocds_order(open_sessions):
         console.run("reset init")
         assert events(console.log()) == ["reset-start", "examine-start", "examine-end", "reset-assert-pre",
                                          "reset-assert-post", "reset-deassert-pre", "reset-deassert-post",
-                                         "halted", "reset-init", "reset-end"]
+                                         "gdb-halt", "halted", "reset-init", "reset-end"]
+        # as OpenOCD 0.12 fires them (measured with the same echo handlers)
         console.run("resume")
-        assert events(console.log()) == ["resumed"]
+        assert events(console.log()) == ["resume-start", "resumed", "resume-end"]
         console.run("halt")
         log = console.log()
-        assert events(log) == ["halted"] and log.index("EV:halted") < log.index("halted due to debug-request")
+        assert events(log) == ["gdb-halt", "halted"] and log.index("EV:halted") < log.index("halted due to debug-request")
+        console.run("step")
+        log = console.log()
+        assert events(log) == ["step-start", "resumed", "gdb-halt", "halted", "step-end"]
+        assert log.index("EV:halted") < log.index("halted due to single-step") < log.index("EV:step-end")
         console.run("reset run")
         assert events(console.log()) == ["reset-start", "examine-start", "examine-end", "reset-assert-pre",
                                          "reset-assert-post", "reset-deassert-pre", "reset-deassert-post",
