@@ -21,7 +21,7 @@ RECORDED_GROUPS = ("cortex_m", "cortex_a", "aarch64", "arm", "armv4_5", "arm7_9"
                    "arm920t", "arm926ejs", "xscale", "etm", "etb", "tpiu", "swo", "itm", "cti", "rtt", "nand",
                    "pld", "ipdbg", "xtensa", "esp32", "esp32s2", "esp32s3", "esp", "riscv", "mips32", "mips_m4k",
                    "avr32", "dsp563xx", "stm8", "or1k", "arc", "nds", "feroceon", "trace", "semihosting",
-                   "gdb_save_tdesc", "ms", "capture", "measure_clk", "svf", "xsvf", "pathmove", "tms_sequence",
+                   "gdb_save_tdesc", "ms", "measure_clk", "svf", "xsvf", "pathmove", "tms_sequence",
                    "wait_srst_deassert", "power_restore", "srst_deasserted", "flush_count", "jsp_port",
                    "noinit", "init_reset", "quark_x10xx", "quark_d20xx",
                    "lpc2900", "at91sam7", "at91sam3", "at91sam4", "kinetis", "nrf5", "stm32l4x", "stm32lx",

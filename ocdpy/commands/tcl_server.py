@@ -1,11 +1,13 @@
-"""`tcl_notifications` and `tcl_trace`: per-connection switches of the Tcl RPC server, as in OpenOCD 0.12.
-They act on the Tcl RPC connection whose command is running (`session.tcl_client`); from anywhere else
-they refuse, and their messages go to the log, as OpenOCD's do."""
+"""The commands a script client drives OpenOCD with over the Tcl RPC port, as in OpenOCD 0.12:
+`tcl_notifications` and `tcl_trace`, switches of the Tcl RPC connection whose command is running
+(`session.tcl_client`; from anywhere else they refuse, and their messages go to the log, as OpenOCD's do),
+and `capture`, which turns the log output of a script into its result."""
 from __future__ import annotations
 
 from ..errors import OcdError
+from ..tcl.errors import TclError
 from ..tcl.values import to_str
-from .registry import EXEC
+from .registry import EXEC, need
 
 TRUE_WORDS = ("on", "enable", "true", "yes", "1")
 FALSE_WORDS = ("off", "disable", "false", "no", "0")
@@ -18,6 +20,29 @@ def register(session) -> None:
     session.tcl_client = None
     for name, attribute, label in SWITCHES:
         session.registry.add(name, switch(session, name, attribute, label), EXEC, USAGE, label)
+    session.registry.add("capture", capturer(session), "any", "command",
+                         "Capture progress output and return as tcl return value. If the progress output "
+                         "was empty, return tcl return value.")
+
+
+def capturer(session):
+    """`capture SCRIPT`: what the script logged (echo, messages) replaces its result, or its error message,
+    when it logged anything; otherwise its own result stands (OpenOCD 0.12's rule)."""
+    def capture(args):
+        (script,) = need(args, 1)
+        pieces: list[str] = []
+        listeners = session.log.listeners
+        listeners.append(pieces.append)
+        try:
+            result = session.interp.eval(script)
+        except (TclError, OcdError) as e:
+            if pieces:
+                e.result = "".join(pieces)
+            raise
+        finally:
+            listeners.remove(pieces.append)
+        return "".join(pieces) if pieces else result
+    return capture
 
 
 def switch(session, name: str, attribute: str, label: str):

@@ -116,3 +116,60 @@ def test_shutdown_answers_then_closes():
         assert client.run("shutdown") == b""
         assert client.closed_by_peer()
         assert process.proc.wait(20) == 0
+
+
+class RecordingConnection:
+    """Stands in for the event loop's connection: keeps what the protocol sends."""
+
+    def __init__(self) -> None:
+        self.sent, self.closed, self.peer = bytearray(), False, "test"
+
+    def send(self, data: bytes) -> None:
+        self.sent += data
+
+
+@pytest.fixture
+def in_process():
+    import io
+
+    from ocdpy.log import Log
+    from ocdpy.server import stop_servers
+    from ocdpy.session import Session
+
+    out = io.StringIO()
+    session = Session(Log(stream=out))
+    session.ports.update(gdb="disabled", telnet="disabled", tcl="disabled")
+    for line in ("source [find interface/sim.cfg]", "sim chip stm32f103c8", "source [find target/stm32f1x.cfg]",
+                 "init"):
+        session.command(line)
+    yield session, out
+    stop_servers(session)
+    session.probe.close()
+
+
+def test_trace_data_goes_to_tcl_trace_connections_only(in_process):
+    from ocdpy.commands.run_control import emit_trace
+    from ocdpy.server.tcl_rpc import TclRpcClient
+
+    session, _ = in_process
+    target = session.targets["stm32f1x.cpu"]
+    tracing, other = TclRpcClient(session), TclRpcClient(session)
+    for client in (tracing, other):
+        client.connection_made(RecordingConnection())
+    tracing.data_received(b"tcl_trace on\x1a")
+    emit_trace(session, target, b"\x01\xab\x00")
+    assert bytes(tracing.conn.sent) == b"\x1atype target_trace data 01ab00\r\n\x1a"
+    assert bytes(other.conn.sent) == b""
+    tracing.connection_lost()
+    emit_trace(session, target, b"\x02")
+    assert bytes(tracing.conn.sent).count(b"target_trace") == 1
+
+
+def test_switches_refuse_outside_the_tcl_server(in_process):
+    from ocdpy.errors import OcdError
+
+    session, out = in_process
+    with pytest.raises(OcdError):
+        session.command("tcl_notifications on")
+    assert "Error: tcl_notifications: can only be called from the tcl server\ntcl_notifications [on|off]\n" \
+        in out.getvalue()
