@@ -77,10 +77,9 @@ def register(session) -> None:
             session.background_polling = words[0] == "on"
             return ""
         target = current()
-        target.core.poll()
-        target.state = target.core.state
-        if target.state == "halted":
-            return f"[{target.name}] {target.core.halt_report()}\n"
+        poll_target(target)
+        if target.state == "halted":  # OpenOCD logs the core's state; the result is the polling status
+            session.log.user(f"[{target.name}] {target.core.halt_report()}")
         return (f"background polling: {'on' if session.background_polling else 'off'}\n"
                 f"TAP: {target.tap.name} (enabled)\n")
 

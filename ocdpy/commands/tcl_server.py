@@ -9,6 +9,7 @@ from ..tcl.errors import TclError
 from ..tcl.values import to_str
 from .registry import EXEC, need
 
+# the words OpenOCD takes for a boolean, in any case
 TRUE_WORDS = ("on", "enable", "true", "yes", "1")
 FALSE_WORDS = ("off", "disable", "false", "no", "0")
 SWITCHES = (("tcl_notifications", "notify", "Target Notification output"),
@@ -63,9 +64,9 @@ def switch(session, name: str, attribute: str, label: str):
         if len(words) > 1:
             refuse()
         if words:
-            if words[0] in TRUE_WORDS:
+            if words[0].lower() in TRUE_WORDS:
                 setattr(client, attribute, True)
-            elif words[0] in FALSE_WORDS:
+            elif words[0].lower() in FALSE_WORDS:
                 setattr(client, attribute, False)
             else:
                 log.error(f"{name}: argument '{words[0]}' is not valid")

@@ -94,6 +94,9 @@ def test_switches_report_in_the_log(ocdpy, client):
     ocdpy.wait_log(r"Info : Target Notification output  is disabled")
     assert client.run("tcl_trace on") == b""
     ocdpy.wait_log(r"Info : Target trace output  is enabled")
+    assert client.run("tcl_notifications Enable") == b""
+    assert client.run("tcl_notifications 0") == b""
+    ocdpy.wait_log(r"output  is enabled\nInfo : Target Notification output  is disabled")
     assert client.run("tcl_notifications maybe") == b""
     ocdpy.wait_log(r"Error: tcl_notifications: argument 'maybe' is not valid\ntcl_notifications \[on\|off\]")
     assert client.run("catch {tcl_trace on off}") == b"1"

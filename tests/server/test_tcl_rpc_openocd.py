@@ -38,11 +38,14 @@ SCRIPT = [
     "mww 0x20000100 0xdeadbeef 3", "mdw 0x20000100 4", "mwh 0x20000100 0x1234", "mwb 0x20000103 0x77",
     "mdw 0x20000100", "read_memory 0x08000000 32 2", "stm32f1x.cpu mdw 0x08000000 2",
     # the core after reset halt, breakpoints
-    "reg pc", "reg sp", "stm32f1x.cpu curstate", f"bp {BUSY_DELAY} 2 hw", "bp",
+    "reg pc", "reg sp", "reg xPSR", "reg r0 0x1234", "reg r0", "stm32f1x.cpu curstate", f"bp {BUSY_DELAY} 2 hw",
+    "bp", "wp 0x20000100 4 r", "wp", "rwp 0x20000100", "poll", "cortex_m maskisr", "stm32f1x.cpu eventlist",
+    "mdw 0x40000000", "tcl_notifications", "tcl_trace on", "tcl_trace off",
     # objects
     "targets", "target names", "target current", "flash banks", "flash info 0", "flash list",
     # notifications: resume to the breakpoint, steps, halts, resets
-    "tcl_notifications on", "resume", "wait_halt", "reg pc", f"rbp {BUSY_DELAY}", "step", "step", "halt",
+    "tcl_notifications on", "resume", "wait_halt", "reg pc", f"rbp {BUSY_DELAY}", "step", "step", "reg pc", "halt",
+    "step 0x08000134", "resume 0x08000134", "halt", "wait_halt", "poll",
     "reset halt", "reg pc", "reset run", "halt", "tcl_notifications off", "resume", "halt",
     "tcl_notifications on", "reset halt", "stm32f1x.cpu invoke-event halted", "tcl_notifications off",
 ]
@@ -53,6 +56,8 @@ KNOWN_DIFFERENCES = {
     "return -code error zz": "the same",
     "break": "the same",
     "flash banks": "OpenOCD's list ends with a newline, ocdpy's not (commands/flash)",
+    "stm32f1x.cpu eventlist": "the table's layout and OpenOCD's default gdb-attach/gdb-flash-* handlers "
+                              "(commands/target)",
 }
 
 
