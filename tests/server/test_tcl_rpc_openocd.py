@@ -43,8 +43,10 @@ SCRIPT = [
     "mdw 0x40000000", "tcl_notifications", "tcl_trace on", "tcl_trace off",
     # objects
     "targets", "target names", "target current", "flash banks", "flash info 0", "flash list",
-    # notifications: resume to the breakpoint, steps, halts, resets
-    "tcl_notifications on", "resume", "wait_halt", "reg pc", f"rbp {BUSY_DELAY}", "step", "step", "reg pc", "halt",
+    # notifications: resume to the breakpoint, steps, halts, resets. `maskisr on`: OpenOCD's `auto` step first
+    # runs the core into a temporary breakpoint at the PC, which the sim only hits when the code comes round
+    # again (real cores stop at once), so the step's end would depend on timing
+    "cortex_m maskisr on", "tcl_notifications on", "resume", "wait_halt", "reg pc", f"rbp {BUSY_DELAY}", "step", "step", "reg pc", "halt",
     "step 0x08000134", "resume 0x08000134", "halt", "wait_halt", "poll",
     "reset halt", "reg pc", "reset run", "halt", "tcl_notifications off", "resume", "halt",
     "tcl_notifications on", "reset halt", "stm32f1x.cpu invoke-event halted", "tcl_notifications off",
