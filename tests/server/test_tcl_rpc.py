@@ -112,8 +112,6 @@ def test_file_and_exec_commands_refuse(client, command, word):
     assert client.run("set still 1") == b"1"
 
 
-@pytest.mark.xfail(reason="evaluate() in server/commands.py (f9bdc2e) catches ShutdownRequest as an internal error "
-                          "instead of letting it through; passes once it re-raises it")
 def test_shutdown_answers_then_closes():
     with OcdpyProcess(*sim_args("stm32f103c8")) as process, TclRpc(process.ports["tcl"]) as client:
         assert client.run("shutdown") == b""
