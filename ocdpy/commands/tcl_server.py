@@ -15,6 +15,8 @@ FALSE_WORDS = ("off", "disable", "false", "no", "0")
 SWITCHES = (("tcl_notifications", "notify", "Target Notification output"),
             ("tcl_trace", "trace", "Target trace output"))
 USAGE = "[on|off]"
+# the log's level prefixes (ocdpy.log), which OpenOCD leaves out of what `capture` returns
+LEVEL_PREFIXES = ("Error: ", "Warn : ", "Info : ", "Debug: ")
 
 
 def register(session) -> None:
@@ -32,8 +34,12 @@ def capturer(session):
     def capture(args):
         (script,) = need(args, 1)
         pieces: list[str] = []
+
+        def collect(text: str) -> None:
+            pieces.append(next((text[len(p):] for p in LEVEL_PREFIXES if text.startswith(p)), text))
+
         listeners = session.log.listeners
-        listeners.append(pieces.append)
+        listeners.append(collect)
         try:
             result = session.interp.eval(script)
         except (TclError, OcdError) as e:
@@ -41,7 +47,7 @@ def capturer(session):
                 e.result = "".join(pieces)
             raise
         finally:
-            listeners.remove(pieces.append)
+            listeners.remove(collect)
         return "".join(pieces) if pieces else result
     return capture
 

@@ -32,7 +32,8 @@ SCRIPT = [
     # output that goes to the log, or is captured
     "puts hi", "echo hi", "capture {echo hi}", "capture {mdw 0x08000000}", "catch {capture {foo}}",
     "capture {set x 5}", "capture {echo a; echo -n b}", "catch {capture {echo a; error boo}} m; set m",
-    "capture {targets}",
+    "capture {targets}", "capture {tcl_notifications}", "capture {echo a; puts b; tcl_trace}",
+    "capture {rbp 0x1234}",
     # memory
     "mdw 0x08000000", "mdw 0x08000000 9", "mdh 0x08000000 17", "mdb 0x08000000 33",
     "mww 0x20000100 0xdeadbeef 3", "mdw 0x20000100 4", "mwh 0x20000100 0x1234", "mwb 0x20000103 0x77",
