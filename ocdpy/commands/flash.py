@@ -40,9 +40,9 @@ def register(session) -> None:
                  "chip_width": b.chip_width, "target": b.target.name} for b in session.flash_banks]
 
     def banks(args):
-        return "\n".join(f"#{n} : {b.name} ({b.driver}) at 0x{b.base:08x}, size 0x{b.size:08x}, "
-                         f"buswidth {b.bus_width}, chipwidth {b.chip_width}"
-                         for n, b in enumerate(session.flash_banks))
+        return "".join(f"#{n} : {b.name} ({b.driver}) at 0x{b.base:08x}, size 0x{b.size:08x}, "
+                       f"buswidth {b.bus_width}, chipwidth {b.chip_width}\n"
+                       for n, b in enumerate(session.flash_banks))
 
     reg.add("flash bank", bank, CONFIG, "bank_id driver_name base_address size_bytes chip_width_bytes "
             "bus_width_bytes target [driver_options ...]", "Define a new bank with the given name, using the "

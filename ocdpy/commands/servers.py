@@ -98,6 +98,7 @@ def register(session) -> None:
         open_probe(session)
         session.stage = EXEC
         examine_targets(session)
+        add_default_gdb_events(session)
         start_gdb_servers(session)
         return ""
 
@@ -130,6 +131,17 @@ def register(session) -> None:
     reg.add("add_usage_text", add_text("usage"), "any", "command_name usage_string")
     reg.add("ocdpy_dump_config", lambda args: dump_config(session, need(args, 0, 1)), "any", "['-json']",
             "Print the configured adapter, transport, TAPs, DAPs, targets and flash banks")
+
+
+# OpenOCD's `init` gives every target these handlers unless the config set its own (its init_target_events)
+DEFAULT_GDB_EVENTS = (("gdb-flash-erase-start", "reset init"), ("gdb-flash-write-end", "reset halt"),
+                      ("gdb-attach", "halt 1000"))
+
+
+def add_default_gdb_events(session) -> None:
+    for target in session.targets.values():
+        for event, body in DEFAULT_GDB_EVENTS:
+            target.events.setdefault(event, body)
 
 
 def object_creator(session, kind: str):

@@ -160,10 +160,12 @@ def register(session) -> None:
             reg.add(f"{name} {method}", needs_target(f"{name} {method}"), EXEC, "...")
 
     def event_table(target: Target) -> str:
-        lines = [f"Event actions for target ({target.name})", "", "Event           | Body",
-                 "------------------------- | ----------------------------------------"]
-        lines += [f"{ev:<25} | {to_str(body).strip()}" for ev, body in target.events.items()]
-        return "\n".join(lines)
+        """OpenOCD's layout: the newest handler first (its list grows at the head), bodies as written."""
+        number = list(session.targets).index(target.name)
+        lines = [f"Event actions for target ({number}) {target.name}\n", "\n",
+                 f"{'Event':<25} | Body\n", f"{'-' * 25} | {'-' * 40}\n"]
+        lines += [f"{ev:<25} | {to_str(body)}\n" for ev, body in reversed(target.events.items())]
+        return "".join(lines) + "***END***\n"
 
     def invoke_event(target: Target, name: str):
         body = target.events.get(event_name(name))

@@ -13,7 +13,8 @@ NETWORK_ORIGIN = "network client"
 
 
 def evaluate(session, text: str, log_to: Callable[[str], None] | None = None) -> tuple[bool, str]:
-    """Run `text`; (True, result) or (False, error message). `shutdown` raises ShutdownRequest through.
+    """Run `text`; (True, result) or (False, error message). `shutdown` raises ShutdownRequest through;
+    `exit` does nothing; a top-level `return`/`break` answers with its value.
     While it runs, every log line is also given to `log_to` (a GDB `monitor` command's output)."""
     interp, log = session.interp, session.log
     was_safe = interp.safe
@@ -23,11 +24,11 @@ def evaluate(session, text: str, log_to: Callable[[str], None] | None = None) ->
     try:
         return True, to_str(interp.eval(text, (NETWORK_ORIGIN, 1)))
     except TclExit:
-        return False, "exit is not available here: close the connection instead"
+        return True, ""  # OpenOCD's Tcl port and `monitor exit` ignore it; telnet handles its own exit
     except TclError as e:
         return False, to_str(e.result)
-    except TclControl as c:
-        return False, f'unexpected "{c.code}" completion code'
+    except TclControl as c:  # a top-level return/break: OpenOCD answers with its value
+        return True, to_str(c.value)
     except RecursionError:
         return False, "Too many nested calls. Infinite recursion?"
     except ShutdownRequest:

@@ -24,7 +24,8 @@ from interrupt hooks, where it is clean.
 Breakpoints and stepping use unicorn's exit addresses (`ctl_set_exits`), which stop even inside an IT block
 (trap 2); exits are compiled into translated code, so each change drops the translations at that address. A step
 is one instruction (count=1) with an exit at the next sequential address (for IT blocks, which count=1 overruns).
-Resuming at a breakpoint steps over it first (unicorn stops at once when started on an exit address).
+Resuming onto an enabled breakpoint halts again at once, before the instruction runs, as an FPB comparator does
+on silicon: debuggers step over it themselves (unicorn, too, stops at once when started on an exit address).
 
 Code changes behind the CPU's back (debugger writes to RAM, flash programming and erase) drop the translated code
 of the range, because unicorn does not notice them (the CPU's memory is the very bytes Python changes, see
@@ -122,7 +123,6 @@ class Core(ExceptionModel):
         self.sleeping = False
         self._halt_request = False
         self._reset_request: str | None = None
-        self._resume_from: int | None = None     # PC whose breakpoint is stepped over on resume
         self._invstate_pending = False
         self._breakpoints: set[int] = set()
         self._exits_installed: set[int] = set()
@@ -266,13 +266,12 @@ class Core(ExceptionModel):
         self._enter_halt(HaltReason.DEBUG_REQUEST)
 
     def resume(self) -> None:
-        """Leave debug halt. A breakpoint at the current PC is stepped over, as debuggers expect."""
+        """Leave debug halt (a breakpoint at the current PC halts again at once)."""
         if not self._halted:
             return
         self._halted = False
         self._halt_reason = HaltReason.NONE
         self.locked_up = False
-        self._resume_from = self.pc
 
     def step(self) -> HaltReason:
         """Execute one instruction (or take a pending exception, unless `mask_interrupts`) and halt again."""
@@ -345,13 +344,7 @@ class Core(ExceptionModel):
                 target = end if wake is None else wake if end is None else min(wake, end)
                 self._cycles = max(self._cycles, target)
                 continue
-            pc = self.pc
-            if self._resume_from is not None:
-                skip, self._resume_from = self._resume_from, None
-                if skip == pc and pc in self._breakpoints:
-                    self._execute(1, skip_exit=pc)
-                    continue
-            if pc in self._breakpoints:
+            if self.pc in self._breakpoints:
                 self._enter_halt(HaltReason.BREAKPOINT)
                 continue
             self._execute(self._slice_budget(end))
@@ -455,7 +448,6 @@ class Core(ExceptionModel):
         self.sleeping = False
         self.locked_up = False
         self._invstate_pending = False
-        self._resume_from = None
         self._halt_request = False
         for listener in self.on_reset:
             listener(kind)

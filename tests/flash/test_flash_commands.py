@@ -38,7 +38,7 @@ def test_probe_info_and_banks(console):
     assert info[16] == "\t# 15: 0x0000f000 (0x1000 4kB) not protected"
     assert info[17] == "STM32F10x (Medium Density) - Rev: Y"
     assert console.run("flash banks") == ("#0 : stm32f1x.flash (stm32f1x) at 0x08000000, size 0x00010000, "
-                                          "buswidth 0, chipwidth 0")
+                                          "buswidth 0, chipwidth 0\n")
 
 
 def test_erase_check_write_read_verify_bank(console, tmp_path):

@@ -295,7 +295,11 @@ def test_breakpoint_inside_it_block_stops(where):
     assert board.run(cycles=1000) == HaltReason.BREAKPOINT
     assert core.pc == asm.labels[where]
     loops = core.read_reg(2)
-    core.resume()                          # steps over the breakpoint, hits it on the next iteration
+    core.resume()                          # resuming onto the breakpoint halts again at once, as on silicon
+    assert board.run(cycles=1000) == HaltReason.BREAKPOINT
+    assert core.pc == asm.labels[where] and core.read_reg(2) == loops
+    core.step()                            # so a debugger steps off it first
+    core.resume()
     assert board.run(cycles=1000) == HaltReason.BREAKPOINT
     assert core.pc == asm.labels[where] and core.read_reg(2) == loops + 1
     core.remove_breakpoint(asm.labels[where])
