@@ -35,16 +35,20 @@ def register(session) -> None:
         poll_one(session, target)
 
     def wait_halt(target, ms: int) -> None:
+        was = target.state
         if not target.core.wait_halted(ms / 1000):
             raise OcdError("timed out while waiting for target halted")
         target.state = "halted"
-        report_halt(target)
+        if was != "unknown":  # OpenOCD reports (and fires `halted`) only a halt it saw happen
+            report_halt(target)
 
     # -- halt / resume / step ---------------------------------------------------------------------------
     def halt_and_wait(args, request: bool) -> str:
         """`halt` asks the core to stop, `wait_halt` only waits; either reports the halt like OpenOCD."""
         words = need(args, 0, 1)
         target = current()
+        if request and target.state == "unknown":  # no poll yet since `init`
+            session.log.warning(f"[{target.name}] target was in unknown state when halt was requested")
         if target.core.dhcsr() & S_HALT:
             poll_target(target)
             return ""
@@ -335,10 +339,13 @@ def report_halted(session, target, quiet: bool = False) -> None:
 
 
 def poll_one(session, target) -> None:
-    """Read the core's state; a halt that happened since the last look is reported."""
+    """Read the core's state; a halt that happened since the last look is reported (not the first look
+    after `init`, when the state was unknown: OpenOCD reports only a change it saw)."""
+    was = target.state
     if target.core.poll():
         target.state = target.core.state
-        report_halted(session, target)
+        if was != "unknown":
+            report_halted(session, target)
     target.state = target.core.state
 
 
@@ -398,6 +405,7 @@ def examine_targets(session) -> None:
         target.core = core
         add_target_methods(session, target)
         info = examine(session, target)
+        target.state = "unknown"  # as OpenOCD's after examine: known from the first poll on
         session.log.info(f"[{target.name}] {info.name} {info.revision} processor detected")
         session.log.info(f"[{target.name}] target has {info.fpb_code} breakpoints, {info.dwt_comparators} watchpoints")
 
