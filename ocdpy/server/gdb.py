@@ -231,11 +231,12 @@ class GdbClient(Protocol):
     def write_registers(self, body: bytes) -> bytes:
         core = self._core()
         data = bytes.fromhex(body.decode())
+        registers = general_registers(core.info.registers)
+        if len(data) != sum(reg_bytes(r) for r in registers):
+            raise PacketError(f"G packet of {len(data)} bytes for {len(registers)} registers")
         offset = 0
-        for reg in general_registers(core.info.registers):
+        for reg in registers:
             size = reg_bytes(reg)
-            if offset + size > len(data):
-                break
             core.write_reg(reg.name, int.from_bytes(data[offset:offset + size], "little"))
             offset += size
         return b"OK"

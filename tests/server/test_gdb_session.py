@@ -40,7 +40,7 @@ SESSION = [
 
 
 def check_session(parts: dict[str, str], chip: str) -> None:
-    assert re.search(r"0x[0-9a-f]+ in ", parts["connect"]), parts["connect"]  # attached: gdb shows where it stopped
+    assert re.search(r"^(0x[0-9a-f]+ in )?(\?\?|\w+) \(", parts["connect"], re.M), parts["connect"]  # where it stopped
     assert "halted due to debug-request" in parts["reset"], parts["reset"]
     load = parts["load"]
     assert "vFlashErase:" in load and "vFlashWrite:" in load and "vFlashDone" in load, load[-2000:]
