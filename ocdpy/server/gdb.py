@@ -401,18 +401,15 @@ class GdbClient(Protocol):
         return b"".join(parts)
 
     def detach(self, _body: bytes) -> bytes | None:
-        """OpenOCD's D: gdb-detach, the core resumes, OK; gdb then closes the connection."""
-        self._clear_points()
-        fire_gdb_event(self.session, self.target, "gdb-detach")
-        core = self._core()
-        if core.state == "halted":
-            resume_target(self.session, self.target)
-        self._reply(b"OK")
-        return None
+        """OpenOCD's D: OK, and the core stays as it is (halted); gdb then closes the connection, which
+        fires gdb-detach and lets go of this gdb's breakpoints."""
+        return b"OK"
 
     def kill(self, _body: bytes) -> bytes | None:
+        """OpenOCD's k: in extended mode gdb stays attached and gets no reply; otherwise OK and the end."""
         if self.extended:
-            return b"OK"
+            return None
+        self._reply(b"OK")
         self.conn.close()
         return None
 

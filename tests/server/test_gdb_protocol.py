@@ -1,6 +1,6 @@
 """The GDB server's packets as OpenOCD 0.12 answers them (measured against it on the simulator over
 remote_bitbang): qSupported, the target description's register numbers, the memory map, registers, memory,
-stepping, breakpoints and watchpoints with their stop reasons, monitor commands, Ctrl-C, detach, the
+stepping, breakpoints and watchpoints with their stop reasons, monitor commands, Ctrl-C, detach and kill, the
 gdb-* events around a flash load, and `gdb_port pipe`."""
 from __future__ import annotations
 
@@ -199,7 +199,7 @@ def test_vflash_write_outside_flash_is_refused(w):
     assert w.command("vFlashWrite:20000000:abcd").startswith(b"E")
 
 
-def test_zz_detach_resumes_the_core_and_fires_gdb_detach(w, ocd):
+def test_zz_detach_leaves_the_core_halted_and_fires_gdb_detach(w, ocd):
     assert monitor(w, 'stm32f4x.cpu configure -event gdb-detach {echo "EVENT gdb-detach"}')[1] == b"OK"
     assert monitor(w, 'stm32f4x.cpu configure -event gdb-attach {echo "EVENT gdb-attach"}')[1] == b"OK"
     assert w.command("D") == b"OK"
@@ -209,7 +209,7 @@ def test_zz_detach_resumes_the_core_and_fires_gdb_detach(w, ocd):
     again = GdbWire(ocd.ports["gdb"])
     try:
         _, reply = monitor(again, "stm32f4x.cpu curstate")
-        assert bytes.fromhex(reply.decode()).decode().strip() == "running"  # no halt: our gdb-attach echoes
+        assert bytes.fromhex(reply.decode()).decode().strip() == "halted"  # as OpenOCD: D does not resume
     finally:
         again.close()
     ocd.wait_log("EVENT gdb-attach")
@@ -235,3 +235,15 @@ def test_gdb_port_pipe_serves_stdio_and_exits_when_gdb_closes_it():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_kill_outside_extended_mode_answers_ok_and_closes(ocd):
+    settle(ocd)
+    client = GdbWire(ocd.ports["gdb"])
+    try:
+        client.no_ack()
+        assert client.command("k") == b"OK"
+        with pytest.raises(ConnectionError):
+            client.read_packet(timeout=5)
+    finally:
+        client.close()
