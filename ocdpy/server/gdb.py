@@ -19,8 +19,8 @@ from .gdb_target_xml import general_registers, reg_bytes, target_xml
 from .loop import Protocol
 
 PACKET_SIZE = 0x4000
-SUPPORTED = (f"PacketSize={PACKET_SIZE:x};qXfer:memory-map:read+;qXfer:features:read+;QStartNoAckMode+;"
-             "vContSupported+;swbreak+;hwbreak+").encode()
+DEFAULT_SETTINGS = {"gdb_memory_map": True, "gdb_flash_program": True, "gdb_target_description": True,
+                    "gdb_report_data_abort": False, "gdb_breakpoint_override": None}
 SIGINT, SIGTRAP = 2, 5
 # Every register gdb reads after a stop (the g set, then msp and psp for the M-profile unwinder), so a
 # `stepi` costs it one round trip for registers instead of three.
@@ -40,6 +40,7 @@ class GdbClient(Protocol):
     def __init__(self, session, target) -> None:
         self.session, self.target = session, target
         self.log = session.log
+        self.settings = getattr(session, "gdb_settings", DEFAULT_SETTINGS)
         self.reader = PacketReader(PACKET_SIZE)
         self.ack_mode = True
         self.accepted = False
@@ -162,20 +163,29 @@ class GdbClient(Protocol):
     # -- queries -----------------------------------------------------------------------------------------
     def _query(self, packet: bytes) -> bytes:
         if packet.startswith(b"qSupported"):
-            return SUPPORTED
+            return self._supported()
         if packet == b"QStartNoAckMode":
             self._reply(b"OK")
             self.ack_mode = False
             return None
-        if packet.startswith(b"qXfer:features:read:target.xml:"):
+        if packet.startswith(b"qXfer:features:read:target.xml:") and self.settings["gdb_target_description"]:
             return xfer(target_xml(self.target.core.info.registers), packet.rsplit(b":", 1)[1])
-        if packet.startswith(b"qXfer:memory-map:read::"):
+        if packet.startswith(b"qXfer:memory-map:read::") and self.settings["gdb_memory_map"]:
             drivers = target_drivers(self.session, self.target)
             self.flash_ranges = [(d.base, d.base + d.size) for d in drivers]
             return xfer(memory_map_xml(drivers), packet.rsplit(b":", 1)[1])
         if packet.startswith(b"qRcmd,"):
             return self._monitor(bytes.fromhex(packet[6:].decode()).decode("latin-1"))
         return b""
+
+    def _supported(self) -> bytes:
+        features = [f"PacketSize={PACKET_SIZE:x}"]
+        if self.settings["gdb_memory_map"]:
+            features.append("qXfer:memory-map:read+")
+        if self.settings["gdb_target_description"]:
+            features.append("qXfer:features:read+")
+        features += ["QStartNoAckMode+", "vContSupported+", "swbreak+", "hwbreak+"]
+        return ";".join(features).encode()
 
     def _monitor(self, text: str) -> bytes:
         """OpenOCD's answer: log lines as O packets, then the result hex-encoded (OK when empty); an error's
@@ -204,6 +214,8 @@ class GdbClient(Protocol):
                 self._interrupt()
                 return None if self.waiting else b"OK"
             raise PacketError(f"vCont action {action!r}")
+        if packet.startswith(b"vFlash") and not self.settings["gdb_flash_program"]:
+            return b""
         if packet.startswith(b"vFlashErase:"):
             address, length = packet[12:].split(b",")
             self._flash_load().erase(parse_hex(address), parse_hex(length))
@@ -277,7 +289,7 @@ class GdbClient(Protocol):
             return read_any(self.target.core.mem, address, length).hex().encode()
         except OcdError as e:  # OpenOCD's default (gdb_report_data_abort disable): zeros, and the error logged
             self.log.error(f"Failed to read memory at 0x{address:08x}: {e.result}")
-            return b"00" * length
+            return b"E01" if self.settings["gdb_report_data_abort"] else b"00" * length
 
     def _cached_flash(self, address: int, length: int) -> bytes:
         """Flash bytes from whole aligned word blocks, each read once while the core stays halted: gdb reads
@@ -436,7 +448,8 @@ class GdbClient(Protocol):
         if kind <= 1:
             if address in self.breakpoints and any(b.address == address for b in core.breakpoints):
                 return b"OK"
-            core.add_breakpoint(address, length, hardware=kind == 1)
+            override = self.settings["gdb_breakpoint_override"]
+            core.add_breakpoint(address, length, hardware=override == "hard" if override else kind == 1)
             self.breakpoints.add(address)
         else:
             core.add_watchpoint(address, length, "wra"[kind - 2])
