@@ -103,3 +103,25 @@ def test_gdb_interrupt_running_core():
             gdb.close(force=True)
         assert ocd.log().count("halted due to debug-request") >= 2  # attach, then the interrupt
         assert ocd.alive()
+
+
+def test_gdb_over_a_pipe():
+    """`target extended-remote | ocdpy … -c 'gdb_port pipe'`: gdb starts ocdpy itself and talks over stdio."""
+    import shlex
+    import sys
+
+    from ocdpy_process import REPO
+
+    ocdpy = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "ocdpy.cli", "-c",
+                                               "gdb_port pipe; telnet_port disabled; tcl_port disabled",
+                                               *sim_args("stm32f072rb")])
+    parts = run_gdb(0, str(PREBUILT / "stm32f072rb" / "blinky_busy.elf"), [
+        f"connect: target extended-remote | cd {shlex.quote(str(REPO))} && PYTHONPATH=. {ocdpy}",
+        "pc: print/x $pc",
+        "x: x/1xw &g_busy_delay_iterations",
+        "detach: detach",
+    ])
+    assert "accepting 'gdb' connection on pipe" in parts["connect"], parts["connect"]
+    assert re.search(r"= 0x8[0-9a-f]+", parts["pc"]), parts["pc"]
+    assert "0x000186a0" in parts["x"], parts["x"]  # the F072 build's BUSY_DELAY_ITERATIONS
+    assert "detached" in parts["detach"], parts["detach"]
