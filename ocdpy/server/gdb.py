@@ -229,9 +229,8 @@ class GdbClient(Protocol):
             load.done()
             return b"OK"
         if packet.startswith(b"vRun") and self.extended:
-            return self._restart()
-        if packet.startswith(b"vKill"):
-            return b"OK"
+            self._restart()
+            return b"S00"  # what OpenOCD answers after its reset halt
         return b""
 
     def _flash_load(self) -> FlashLoad:
@@ -425,14 +424,14 @@ class GdbClient(Protocol):
         self.conn.close()
         return None
 
-    def _restart(self) -> bytes:
-        """Extended-remote R/vRun: `reset halt`, then the stop reply."""
-        ok, message = evaluate(self.session, "reset halt", log_to=self._console)
+    def _restart(self) -> None:
+        """Extended-remote R/vRun: OpenOCD's ocd_gdb_restart, which is `reset halt`."""
+        ok, message = evaluate(self.session, "reset halt")
         if not ok:
             raise OcdError(message)
-        return self.stop_reply()
 
     def restart(self, _body: bytes) -> bytes | None:
+        """R: no reply, as in OpenOCD."""
         if self.extended:
             self._restart()
         return None

@@ -247,3 +247,16 @@ def test_kill_outside_extended_mode_answers_ok_and_closes(ocd):
             client.read_packet(timeout=5)
     finally:
         client.close()
+
+
+def test_extended_remote_run_and_restart_reset_halt(w, ocd):
+    assert w.command("!") == b"OK"
+    before = ocd.log().count("halted due to debug-request")
+    assert w.command("vRun;") == b"S00"
+    w.send_raw(frame(b"R00"))  # no reply
+    assert w.command("?").startswith(b"S")
+    deadline = time.monotonic() + 10
+    while ocd.log().count("halted due to debug-request") < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert ocd.log().count("halted due to debug-request") >= before + 2  # two `reset halt`s
+    assert w.command("vKill;1") == b""
