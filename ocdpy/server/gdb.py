@@ -64,8 +64,8 @@ class GdbClient(Protocol):
             conn.close()
             return
         self.accepted = True
-        where = "pipe" if conn.peer == "pipe" else f"tcp/{conn.server.port}"
-        self.log.info(f"accepting 'gdb' connection on {where}")
+        where = "from pipe" if conn.peer == "pipe" else f"on tcp/{conn.server.port}"
+        self.log.info(f"accepting 'gdb' connection {where}")
         fire_gdb_event(self.session, self.target, "gdb-attach")
 
     def connection_lost(self) -> None:
@@ -161,7 +161,7 @@ class GdbClient(Protocol):
         return b""
 
     # -- queries -----------------------------------------------------------------------------------------
-    def _query(self, packet: bytes) -> bytes:
+    def _query(self, packet: bytes) -> bytes | None:
         if packet.startswith(b"qSupported"):
             return self._supported()
         if packet == b"QStartNoAckMode":
