@@ -60,6 +60,8 @@ def check_session(parts: dict[str, str], chip: str) -> None:
     assert re.search(r"0x20000000 <g_busy_delay_iterations>:(\s+0x[0-9a-f]{8}){4}", parts["x"]), parts["x"]
     assert "Hardware assisted breakpoint 2 at" in parts["hbreak"], parts["hbreak"]
     assert "Breakpoint 2, busy_delay" in parts["continue_hw"], parts["continue_hw"]
+    hw_address = re.search(r"Hardware assisted breakpoint 2 at (0x[0-9a-f]+)", parts["hbreak"]).group(1)
+    assert re.search(rf"= {hw_address}$", parts["pc_hw"], re.M), (hw_address, parts["pc_hw"])
     assert "Hardware watchpoint 3: g_toggle_count" in parts["watch"]
     assert re.search(r"Old value = \d+\s+New value = \d+", parts["continue_watch"]), parts["continue_watch"]
     assert re.search(r"^\$\d+ = 5$", parts["print"], re.M), parts["print"]
