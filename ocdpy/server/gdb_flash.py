@@ -34,13 +34,13 @@ class FlashLoad:
     def __init__(self, session, target, drivers) -> None:
         self.session, self.target = session, target
         self.drivers = drivers
-        self.erased: list[tuple[int, int]] = []
+        self.erase_requests = 0          # gdb's own ranges are not used: the plan decides what is erased
         self.segments: list[list] = []   # [address, bytearray]
         self.size = 0
 
     @property
     def started(self) -> bool:
-        return bool(self.erased or self.segments)
+        return bool(self.erase_requests or self.segments)
 
     def in_flash(self, address: int, length: int) -> bool:
         return any(d.base <= address and address + length <= d.base + d.size for d in self.drivers)
@@ -48,7 +48,7 @@ class FlashLoad:
     def erase(self, address: int, length: int) -> None:
         if not self.in_flash(address, length):
             raise OcdError(f"vFlashErase 0x{address:08x}+{length} is not in a flash bank")
-        self.erased.append((address, length))
+        self.erase_requests += 1
 
     def write(self, address: int, data: bytes) -> None:
         """Keep the data; at most the flash's size is held, whatever the client sends."""
@@ -70,7 +70,7 @@ class FlashLoad:
 
         session, target = self.session, self.target
         segments = [Segment(address, bytes(data)) for address, data in self.segments]
-        self.erased, self.segments, self.size = [], [], 0
+        self.erase_requests, self.segments, self.size = 0, [], 0
         fire_gdb_event(session, target, "gdb-flash-erase-start")
         phases = PhaseEvents(session, target)
         saved, session.current_target = session.current_target, target
