@@ -24,6 +24,7 @@ DFSR_HALTED, DFSR_BKPT, DFSR_DWTTRAP, DFSR_VCATCH, DFSR_EXTERNAL = 1, 2, 4, 8, 1
 TRCENA, VC_CORERESET, VC_HARDERR = 1 << 24, 1 << 0, 1 << 10
 AIRCR_VECTKEY, AIRCR_SYSRESETREQ, AIRCR_VECTRESET = 0x05FA << 16, 1 << 2, 1 << 0
 BKPT_INSN = 0xBE00
+DWT_MATCHED = 1 << 24  # DWT_FUNCTIONn.MATCHED, cleared by reading FUNCTION
 REGISTER_TIMEOUT = 0.5
 
 # CPUID PARTNO -> core name (ARM: Cortex-M TRMs)
@@ -404,6 +405,15 @@ class CortexM:
         self.mem.write_u32(base, wp.address)
         self.mem.write_u32(base + 4, wp.length.bit_length() - 1)
         self.mem.write_u32(base + 8, {"r": 5, "w": 6, "a": 7}[wp.access])
+
+    def hit_watchpoint(self) -> Watchpoint | None:
+        """After a DWT halt, the watchpoint whose comparator says MATCHED (as OpenOCD's cortex_m finds it for
+        gdb's stop reply); reading FUNCTION clears the flag, so every comparator is read once."""
+        hit = None
+        for wp in self.watchpoints:
+            if self.mem.read_u32(DWT_COMP0 + 16 * wp.comparator + 8) & DWT_MATCHED and hit is None:
+                hit = wp
+        return hit
 
     def remove_watchpoint(self, address: int) -> None:
         for wp in self.watchpoints:

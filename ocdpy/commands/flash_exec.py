@@ -40,13 +40,8 @@ def register(session) -> None:
             raise OcdError("no target to access: 'init' has not reached a core")
         return target
 
-    def halted_core():
-        """Flash work needs a halted core (a running one could fetch from half-written flash)."""
-        core = target_mem().core
-        core.poll()
-        if core.state != "halted":
-            raise OcdError("Target not halted: flash writes need a halted core ('halt' or 'reset init' first)")
-        return core
+    def halted():
+        return halted_core(session)
 
     def open_image(words: list[str]):
         """FILE [offset [type]] as OpenOCD's image commands take them: (the path found, the loaded image)."""
@@ -101,7 +96,7 @@ def register(session) -> None:
         bank, first_word, last_word = need(args, 3)
         driver = flash_driver(session, bank)
         first, last = sector_range(driver, first_word, last_word)
-        halted_core()
+        halted()
         started = time.monotonic()
         driver.erase(first, last)
         return (f"erased sectors {first} through {last} on flash bank "
@@ -127,7 +122,7 @@ def register(session) -> None:
                 log.warning(f"Adding extra erase range, 0x{start:08x} .. 0x{address - 1:08x}")
             if end > address + length:
                 log.warning(f"Adding extra erase range, 0x{address + length:08x} .. 0x{end - 1:08x}")
-        halted_core()
+        halted()
         started = time.monotonic()
         driver.erase(first, last)
         seconds = time.monotonic() - started
@@ -143,52 +138,9 @@ def register(session) -> None:
             raise UsageError("Invalid command argument")
         path, image = open_image(words)
         erase = "erase" in options
-        written = write_segments(image.segments, path, erase=erase)
+        written = write_segments(session, image.segments, path, erase=erase)
         return (("auto erase enabled\n" if erase else "")
                 + f"wrote {written[0]} bytes from file {path} in {written[1]:.6f}s ({rate(*written)})\n")
-
-    def write_segments(segments, source: str, erase: bool) -> tuple[int, float]:
-        """Plan, then erase what the plan says, write flash and memory; returns (bytes, seconds)."""
-        drivers = all_drivers(session)
-        plan = make_plan(segments, drivers, source, erase)
-        core = halted_core()
-        report = ProgressReport(log)
-        if erase:
-            for bank in plan.banks:
-                for i in bank.erase[-1:]:
-                    sector = bank.driver.sectors[i]
-                    end = bank.driver.base + sector.offset + sector.size
-                    last_write = max(bank.driver.base + o + len(d) for o, d in bank.writes)
-                    if last_write < end:
-                        log.warning(f"Adding extra erase range, 0x{last_write:08x} .. 0x{end - 1:08x}")
-        for bank in plan.banks:
-            if bank.erase:
-                erase_runs(bank, report)
-        for bank in plan.banks:
-            total, done = bank.write_bytes, 0
-            for offset, data in bank.writes:
-                bank.driver.write(offset, data, lambda phase, d, t, base=done: report("write", base + d, total))
-                done += len(data)
-        for address, data in plan.memory:
-            core.mem.write(address, data, 4 if not (address | len(data)) & 3 else 1)
-        seconds = report.close()
-        session.last_flash_plan, session.last_flash_seconds = plan, seconds
-        return plan.image_bytes, seconds
-
-    def erase_runs(bank, report) -> None:
-        """Erase the plan's sectors in runs of consecutive indices."""
-        runs: list[list[int]] = []
-        for i in bank.erase:
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-        total, done = bank.erase_bytes, 0
-        for run in runs:
-            size = sum(bank.driver.sectors[i].size for i in run)
-            bank.driver.erase(run[0], run[-1], lambda phase, d, t, base=done: report("erase", base + d, total))
-            done += size
-            report("erase", done, total)
 
     def bank_file(args):
         """bank_id filename [offset]: the bank's driver, the file's path and contents, the offset."""
@@ -199,7 +151,7 @@ def register(session) -> None:
 
     def write_bank(args):
         driver, path, data, offset = bank_file(args)
-        written = write_segments([images().Segment(driver.base + offset, data)], path, erase=False)
+        written = write_segments(session, [images().Segment(driver.base + offset, data)], path, erase=False)
         return (f"wrote {written[0]} bytes from file {path} to flash bank {session.flash_banks.index(driver.bank)} "
                 f"at offset 0x{offset:08x} in {written[1]:.6f}s ({rate(*written)})\n")
 
@@ -207,7 +159,7 @@ def register(session) -> None:
         def handler(args):
             address, value, count = (parse_number(w) for w in need(args, 3))
             data = (value & ((1 << (8 * width)) - 1)).to_bytes(width, "little") * count
-            written = write_segments([images().Segment(address, data)], "flash fill", erase=False)
+            written = write_segments(session, [images().Segment(address, data)], "flash fill", erase=False)
             return f"wrote {written[0]} bytes to 0x{address:08x} in {written[1]:.6f}s ({rate(*written)})\n"
         return handler
 
@@ -341,8 +293,67 @@ def register(session) -> None:
         reg.add(name, handler, EXEC, usage)
 
 
+def write_segments(session, segments, source: str, erase: bool, report=None) -> tuple[int, float]:
+    """Plan, then erase what the plan says, write flash and memory; returns (bytes, seconds). Shared by
+    the flash commands and the GDB server's vFlashDone; `report` is the progress callback (a bar or log
+    lines by default)."""
+    log = session.log
+    drivers = all_drivers(session)
+    plan = make_plan(segments, drivers, source, erase)
+    core = halted_core(session)
+    report = report if report is not None else ProgressReport(log)
+    if erase:
+        for bank in plan.banks:
+            for i in bank.erase[-1:]:
+                sector = bank.driver.sectors[i]
+                end = bank.driver.base + sector.offset + sector.size
+                last_write = max(bank.driver.base + o + len(d) for o, d in bank.writes)
+                if last_write < end:
+                    log.warning(f"Adding extra erase range, 0x{last_write:08x} .. 0x{end - 1:08x}")
+    for bank in plan.banks:
+        if bank.erase:
+            erase_runs(bank, report)
+    for bank in plan.banks:
+        total, done = bank.write_bytes, 0
+        for offset, data in bank.writes:
+            bank.driver.write(offset, data, lambda phase, d, t, base=done: report("write", base + d, total))
+            done += len(data)
+    for address, data in plan.memory:
+        core.mem.write(address, data, 4 if not (address | len(data)) & 3 else 1)
+    seconds = report.close()
+    session.last_flash_plan, session.last_flash_seconds = plan, seconds
+    return plan.image_bytes, seconds
+
+def erase_runs(bank, report) -> None:
+    """Erase the plan's sectors in runs of consecutive indices."""
+    runs: list[list[int]] = []
+    for i in bank.erase:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    total, done = bank.erase_bytes, 0
+    for run in runs:
+        size = sum(bank.driver.sectors[i].size for i in run)
+        bank.driver.erase(run[0], run[-1], lambda phase, d, t, base=done: report("erase", base + d, total))
+        done += size
+        report("erase", done, total)
+
+
 class VerifyFailed(OcdError):
     """The target's memory is not what the image says."""
+
+
+def halted_core(session):
+    """Flash work needs a halted core (a running one could fetch from half-written flash)."""
+    target = session.current_target
+    if target is None or getattr(target, "core", None) is None:
+        raise OcdError("no target to access: 'init' has not reached a core")
+    core = target.core
+    core.poll()
+    if core.state != "halted":
+        raise OcdError("Target not halted: flash writes need a halted core ('halt' or 'reset init' first)")
+    return core
 
 
 def read_any(mem, address: int, length: int) -> bytes:

@@ -328,12 +328,13 @@ def emit_trace(session, target, data: bytes) -> None:
 
 def report_halted(session, target, quiet: bool = False) -> None:
     """A halt, whoever caused it: `gdb-halt` then `halted` fire before the message (OpenOCD's order), then
-    every server client hears of it. `quiet` leaves the two-line report out (GDB's own steps)."""
+    every server client hears of it. `quiet` leaves the two-line report out: GDB's own steps, and any halt
+    a GDB client is waiting for (its attach, `continue`, Ctrl-C), which OpenOCD does not log either."""
     fire_event(session, target, "gdb-halt")
     fire_event(session, target, "halted")
-    if not quiet:
-        session.log.user(f"[{target.name}] {target.core.halt_report()}")
     loop = getattr(session, "loop", None)
+    if not quiet and not (loop is not None and loop.awaits_halt(target)):
+        session.log.user(f"[{target.name}] {target.core.halt_report()}")
     if loop is not None:
         loop.target_halted(target)
 

@@ -78,8 +78,8 @@ def register(session) -> None:
 
     session.poll_period_ms = POLL_PERIOD_MS
     reg.add("poll_period", poll_period, "any", "", "set the servers polling period")
-    for name in ("gdb_memory_map", "gdb_flash_program", "gdb_report_data_abort", "gdb_report_register_access_error",
-                 "gdb_breakpoint_override", "gdb_target_description", "gdb_sync"):
+    register_gdb_settings(session)
+    for name in ("gdb_report_register_access_error", "gdb_sync"):
         reg.add(name, recorder(session, name), "any", "...")
     for group in RECORDED_GROUPS:
         if group not in reg.specs:
@@ -142,6 +142,41 @@ def add_default_gdb_events(session) -> None:
     for target in session.targets.values():
         for event, body in DEFAULT_GDB_EVENTS:
             target.events.setdefault(event, body)
+
+
+GDB_SWITCHES = {"gdb_memory_map": True, "gdb_flash_program": True, "gdb_target_description": True,
+                "gdb_report_data_abort": False}
+
+
+def register_gdb_settings(session) -> None:
+    """OpenOCD's GDB server switches, read by ocdpy/server/gdb.py from `session.gdb_settings`:
+    `gdb_memory_map|gdb_flash_program|gdb_target_description|gdb_report_data_abort enable|disable`, and
+    `gdb_breakpoint_override hard|soft|disable` (what kind gdb's Z0/Z1 breakpoints become)."""
+    reg = session.registry
+    session.gdb_settings = dict(GDB_SWITCHES, gdb_breakpoint_override=None)
+
+    def switch(name: str):
+        def handler(args):
+            (value,) = need(args, 1)
+            if value not in ("enable", "disable"):
+                raise UsageError("Invalid command argument")
+            session.gdb_settings[name] = value == "enable"
+            return ""
+        return handler
+
+    for name in GDB_SWITCHES:
+        reg.add(name, switch(name), CONFIG, "('enable'|'disable')")
+
+    def breakpoint_override(args):
+        words = need(args, 0, 1)
+        if words:  # as in OpenOCD, any word but 'hard' and 'disable' means soft
+            session.gdb_settings["gdb_breakpoint_override"] = (None if words[0] == "disable" else
+                                                               "hard" if words[0] == "hard" else "soft")
+        kind = session.gdb_settings["gdb_breakpoint_override"]
+        session.log.user(f"force {kind} breakpoints" if kind else "breakpoint type is not overridden")
+        return ""
+
+    reg.add("gdb_breakpoint_override", breakpoint_override, "any", "('hard'|'soft'|'disable')")
 
 
 def object_creator(session, kind: str):

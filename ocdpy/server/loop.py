@@ -39,6 +39,10 @@ class Protocol:
     def target_halted(self, target) -> None:
         """A target halted: noticed by polling, or stopped by a command from any client."""
 
+    def awaits_halt(self, target) -> bool:
+        """True while this client waits for `target` to stop (GDB after `c`): the halt is then its to report."""
+        return False
+
 
 class Connection:
     """An accepted client (or gdb's `pipe` stdio): output is queued and written when the peer can take it."""
@@ -243,6 +247,9 @@ class EventLoop:
         for conn in self.clients():
             if conn.protocol is not None and not conn.closed:
                 self.guard(lambda p=conn.protocol: p.target_halted(target), conn)
+
+    def awaits_halt(self, target) -> bool:
+        return any(c.protocol is not None and c.protocol.awaits_halt(target) for c in self.clients())
 
     def _poll_targets(self) -> None:
         from ..commands.run_control import poll_targets

@@ -127,6 +127,8 @@ class Core(ExceptionModel):
         self._breakpoints: set[int] = set()
         self._exits_installed: set[int] = set()
         self._watchpoints: dict[tuple[int, int, str], list[int]] = {}
+        self._flush_pending = False
+        self.watch_hits: list[tuple[int, int, str]] = []  # watchpoints that matched, for DWT FUNCTION.MATCHED
         self._bad_address: int | None = None
         self.vector_catch_reset = False
         self.vector_catch_hardfault = False
@@ -415,15 +417,25 @@ class Core(ExceptionModel):
         if key in self._watchpoints:
             return
         kinds = (UC_HOOK_MEM_READ if "r" in access else 0) | (UC_HOOK_MEM_WRITE if "w" in access else 0)
-        handle = self.uc.hook_add(kinds, self._on_watch, None, address, address + size - 1)
+        handle = self.uc.hook_add(kinds, self._on_watch, key, address, address + size - 1)
         self._watchpoints[key] = [handle]
+        self._flush_translations()  # code translated before the hook existed would not report the access
+
+    def _flush_translations(self) -> None:
+        """Drop every translated block (now, or when the running slice ends)."""
+        if self._slice_active:
+            self._flush_pending = True
+            self._counter.stop_after_current()
+        else:
+            self.uc.ctl_flush_tb()
 
     def remove_watchpoint(self, address: int, size: int, access: str = "rw") -> None:
         for handle in self._watchpoints.pop((address, size, access), []):
             self.uc.hook_del(handle)
 
-    def _on_watch(self, uc: Any, access: int, address: int, size: int, value: int, _ud: Any) -> None:
+    def _on_watch(self, uc: Any, access: int, address: int, size: int, value: int, key: Any) -> None:
         self._events.append(("watch", address))
+        self.watch_hits.append(key)
         self._counter.stop_after_current()
 
     # == reset ===============================================================================================
@@ -491,6 +503,9 @@ class Core(ExceptionModel):
             self._flush_dirty_code()
         exits = (self._breakpoints - {skip_exit}) | set(extra_exits)
         self._install_exits(exits)
+        if self._flush_pending:
+            self._flush_pending = False
+            self.uc.ctl_flush_tb()
         self._events = []
         self._bad_address = None
         self._slice_start = self._cycles

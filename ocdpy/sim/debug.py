@@ -16,6 +16,8 @@ C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS, C_SNAPSTALL = 1, 2, 4, 8, 32
 S_REGRDY, S_HALT, S_SLEEP, S_LOCKUP, S_RETIRE_ST, S_RESET_ST = 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 24, 1 << 25
 VC_CORERESET, VC_HARDERR, TRCENA = 1 << 0, 1 << 10, 1 << 24
 DFSR_HALTED, DFSR_BKPT, DFSR_DWTTRAP, DFSR_VCATCH = 1, 2, 4, 8
+DWT_MATCHED = 1 << 24  # DWT_FUNCTIONn.MATCHED: this comparator matched since FUNCTION was last read
+WATCH_KINDS = {5: "r", 6: "w", 7: "rw"}
 
 
 class DebuggableCore(Protocol):
@@ -61,6 +63,8 @@ class DebugRegisters:
         self.lockup = False
 
     def on_halt(self, reason: str) -> None:
+        if reason == "watchpoint":
+            self._mark_matched()
         self.dfsr |= {"breakpoint": DFSR_BKPT, "bkpt_insn": DFSR_BKPT, "watchpoint": DFSR_DWTTRAP,
                       "vector_catch": DFSR_VCATCH}.get(reason, DFSR_HALTED)
 
@@ -95,6 +99,10 @@ class DebugRegisters:
             return self.cyccnt & 0xFFFFFFFF if self.has_cyccnt else 0
         if DWT_COMP0 <= address < DWT_COMP0 + 16 * len(self.dwt):
             n, reg = divmod(address - DWT_COMP0, 16)
+            if reg == 8:  # FUNCTION: MATCHED clears when read (ARMv7-M C1.8.17, ARMv6-M C1.8.7)
+                value = self.dwt[n][2]
+                self.dwt[n][2] &= ~DWT_MATCHED
+                return value
             return self.dwt[n][reg // 4] if reg < 12 else 0
         return 0
 
@@ -223,13 +231,23 @@ class DebugRegisters:
         on ARMv6-M) is clear, as the DWT is then disabled."""
         if not self.demcr & TRCENA:
             return set()
-        kinds = {5: "r", 6: "w", 7: "rw"}
-        out = set()
-        for comp, mask, function in self.dwt:
-            kind = kinds.get(function & 0xF)
-            if kind:
-                out.add((comp & ~((1 << mask) - 1), 1 << mask, kind))
-        return out
+        return {w for w in map(self._comparator_watch, self.dwt) if w is not None}
+
+    @staticmethod
+    def _comparator_watch(comparator: list[int]) -> tuple[int, int, str] | None:
+        """The (address, size, access) one comparator watches, or None when it is not a data watchpoint."""
+        comp, mask, function = comparator
+        kind = WATCH_KINDS.get(function & 0xF)
+        return (comp & ~((1 << mask) - 1), 1 << mask, kind) if kind else None
+
+    def _mark_matched(self) -> None:
+        """Set MATCHED on the comparators whose watchpoints the core reports hit."""
+        hits = set(getattr(self.core, "watch_hits", ()))
+        for comparator in self.dwt:
+            if self.demcr & TRCENA and self._comparator_watch(comparator) in hits:
+                comparator[2] |= DWT_MATCHED
+        if hits:
+            self.core.watch_hits.clear()
 
     def _sync_watchpoints(self) -> None:
         wanted = self.watchpoints()
