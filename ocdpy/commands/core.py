@@ -68,6 +68,8 @@ def register(session) -> None:
 
     def cmd_log_output(interp, argv):
         check_args(argv, 0, 1, "[file_name | 'default']")
+        if interp.safe:
+            raise TclError("log_output is not allowed from a network client (it writes a host file)")
         if len(argv) > 1 and to_str(argv[1]) != "default":
             log.redirect(to_str(argv[1]))
         else:

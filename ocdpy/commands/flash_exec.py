@@ -171,7 +171,7 @@ def register(session) -> None:
         length = parse_number(words[3], "length") if len(words) > 3 else driver.size - offset
         started = time.monotonic()
         data = read_any(driver.mem, driver.base + offset, length)
-        write_file(words[1], data)
+        write_file(session, words[1], data)
         seconds = time.monotonic() - started
         return (f"wrote {length} bytes to file {words[1]} from flash bank {session.flash_banks.index(driver.bank)} "
                 f"at offset 0x{offset:08x} in {seconds:.6f}s ({rate(length, seconds)})\n")
@@ -249,7 +249,7 @@ def register(session) -> None:
         path, address_word, size_word = need(args, 3)
         address, size = parse_number(address_word, "address"), parse_number(size_word, "size")
         started = time.monotonic()
-        write_file(path, read_any(target_mem().core.mem, address, size))
+        write_file(session, path, read_any(target_mem().core.mem, address, size))
         seconds = time.monotonic() - started
         return f"dumped {size} bytes in {seconds:.6f}s ({rate(size, seconds)})\n"
 
@@ -375,7 +375,11 @@ def read_file(path: str) -> bytes:
         raise OcdError(f"couldn't open {path}: {e.strerror}") from None
 
 
-def write_file(path: str, data: bytes) -> None:
+def write_file(session, path: str, data: bytes) -> None:
+    """The host file a command writes; never for a network client (interp.safe), who must not be able to
+    create or overwrite files on the machine ocdpy runs on."""
+    if session.interp.safe:
+        raise OcdError(f"writing the host file '{path}' is not allowed from a network client")
     try:
         with open(path, "wb") as f:
             f.write(data)

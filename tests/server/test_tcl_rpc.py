@@ -112,6 +112,16 @@ def test_file_and_exec_commands_refuse(client, command, word):
     assert client.run("set still 1") == b"1"
 
 
+@pytest.mark.parametrize("command", ["dump_image {path} 0x08000000 16", "flash read_bank 0 {path} 0 16",
+                                     "log_output {path}"])
+def test_commands_that_write_host_files_refuse(client, command, tmp_path):
+    path = tmp_path / "written"
+    reply = client.run(command.format(path=path))
+    assert b"not allowed from a network client" in reply, reply
+    assert not path.exists()
+    assert client.run("set still 1") == b"1"
+
+
 def test_shutdown_answers_then_closes():
     with OcdpyProcess(*sim_args("stm32f103c8")) as process, TclRpc(process.ports["tcl"]) as client:
         assert client.run("shutdown") == b""
