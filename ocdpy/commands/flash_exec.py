@@ -293,16 +293,17 @@ def register(session) -> None:
         reg.add(name, handler, EXEC, usage)
 
 
-def write_segments(session, segments, source: str, erase: bool, report=None) -> tuple[int, float]:
+def write_segments(session, segments, source: str, erase: bool, report=None,
+                   warn_extra_erase: bool = True) -> tuple[int, float]:
     """Plan, then erase what the plan says, write flash and memory; returns (bytes, seconds). Shared by
     the flash commands and the GDB server's vFlashDone; `report` is the progress callback (a bar or log
-    lines by default)."""
+    lines by default). GDB asks for whole sectors itself, so its load has no "extra" erase to warn of."""
     log = session.log
     drivers = all_drivers(session)
     plan = make_plan(segments, drivers, source, erase)
     core = halted_core(session)
     report = report if report is not None else ProgressReport(log)
-    if erase:
+    if erase and warn_extra_erase:
         for bank in plan.banks:
             for i in bank.erase[-1:]:
                 sector = bank.driver.sectors[i]

@@ -290,7 +290,9 @@ class GdbClient(Protocol):
                 return self._cached_flash(address, length).hex().encode()
             return read_any(self.target.core.mem, address, length).hex().encode()
         except OcdError as e:  # OpenOCD's default (gdb_report_data_abort disable): zeros, and the error logged
-            self.log.error(f"Failed to read memory at 0x{address:08x}: {e.result}")
+            message = str(e.result)
+            where = f"0x{address:08x}"
+            self.log.error(message if where in message else f"Failed to read memory at {where}: {message}")
             return b"E01" if self.settings["gdb_report_data_abort"] else b"00" * length
 
     def _cached_flash(self, address: int, length: int) -> bytes:

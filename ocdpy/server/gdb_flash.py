@@ -69,7 +69,8 @@ class FlashLoad:
         phases = PhaseEvents(session, target)
         saved, session.current_target = session.current_target, target
         try:
-            result = write_segments(session, segments, "gdb load", erase=True, report=phases)
+            result = write_segments(session, segments, "gdb load", erase=True, report=phases,
+                                    warn_extra_erase=False)
         finally:
             session.current_target = saved
             phases.writing()
