@@ -8,6 +8,22 @@ ERROR, WARNING, INFO, DEBUG = 0, 1, 2, 3
 _PREFIX = {ERROR: "Error: ", WARNING: "Warn : ", INFO: "Info : ", DEBUG: "Debug: "}
 
 
+def split_level(text: str) -> tuple[int | None, str]:
+    """A logged text as (its level, the message without the prefix); level None for unprefixed user lines.
+    Telnet, GDB's console and `capture` show messages without the prefix, as OpenOCD's do."""
+    for level, prefix in _PREFIX.items():
+        if text.startswith(prefix):
+            return level, text[len(prefix):]
+    return None, text
+
+
+def without_level(text: str) -> str | None:
+    """A logged text as telnet and GDB's console show it: no level prefix; None for debug output, which
+    OpenOCD never sends to them."""
+    level, message = split_level(text)
+    return None if level == DEBUG else message
+
+
 class Log:
     """Where log lines go and which are shown; one per session."""
 

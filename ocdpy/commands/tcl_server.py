@@ -5,6 +5,7 @@ and `capture`, which turns the log output of a script into its result."""
 from __future__ import annotations
 
 from ..errors import OcdError
+from ..log import split_level
 from ..tcl.errors import TclError
 from ..tcl.values import to_str
 from .registry import EXEC, need
@@ -15,8 +16,6 @@ FALSE_WORDS = ("off", "disable", "false", "no", "0")
 SWITCHES = (("tcl_notifications", "notify", "Target Notification output"),
             ("tcl_trace", "trace", "Target trace output"))
 USAGE = "[on|off]"
-# the log's level prefixes (ocdpy.log), which OpenOCD leaves out of what `capture` returns
-LEVEL_PREFIXES = ("Error: ", "Warn : ", "Info : ", "Debug: ")
 
 
 def register(session) -> None:
@@ -36,7 +35,7 @@ def capturer(session):
         pieces: list[str] = []
 
         def collect(text: str) -> None:
-            pieces.append(next((text[len(p):] for p in LEVEL_PREFIXES if text.startswith(p)), text))
+            pieces.append(split_level(text)[1])
 
         listeners = session.log.listeners
         listeners.append(collect)

@@ -8,9 +8,12 @@ Framing is in gdb_packets.py, the XML documents in gdb_target_xml.py and gdb_mem
 gdb_flash.py."""
 from __future__ import annotations
 
+import threading
+
 from ..commands.flash_exec import read_any, write_any
 from ..commands.run_control import poll_one, resume_target, step_target
 from ..errors import OcdError, ShutdownRequest
+from ..log import without_level
 from .commands import evaluate
 from .gdb_flash import FlashLoad, fire_gdb_event
 from .gdb_memory_map import memory_map_xml, target_drivers
@@ -126,8 +129,11 @@ class GdbClient(Protocol):
         self.conn.send(self.last_packet)
 
     def _console(self, text: str) -> None:
-        """Log output during a monitor command, to gdb's console as O packets."""
-        self.conn.send(frame(b"O" + text.encode("utf-8", "replace").hex().encode()))
+        """Log output during a monitor command, to gdb's console as O packets (no level prefixes, no debug
+        output, as OpenOCD sends)."""
+        shown = without_level(text)
+        if shown:
+            self.conn.send(frame(b"O" + shown.encode("utf-8", "replace").hex().encode()))
 
     # -- dispatch ------------------------------------------------------------------------------------------
     def _handle(self, packet: bytes) -> None:
@@ -194,9 +200,11 @@ class GdbClient(Protocol):
         """OpenOCD's answer: log lines as O packets, then the result hex-encoded (OK when empty); an error's
         message as an O packet, then E01."""
         saved, self.session.current_target = self.session.current_target, self.target
+        keep_alive = KeepAlive(self.conn)
         try:
             ok, result = evaluate(self.session, text, log_to=self._console)
         finally:
+            keep_alive.stop()
             self.session.current_target = saved
             self.flash_cache.clear()  # the command may have written flash or run the core
         if not ok:
@@ -485,6 +493,27 @@ class GdbClient(Protocol):
         if number > 4:
             raise PacketError(f"invalid gdb watch/breakpoint type({number})")
         return number, parse_hex(address), parse_hex(length)
+
+
+class KeepAlive:
+    """An empty console packet every second while a `monitor` command runs, as OpenOCD sends, so that gdb
+    (whose reply timeout is 2 s) waits for a long `monitor flash write_image` instead of resending it."""
+
+    PERIOD = 1.0
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="gdb keep-alive", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(self.PERIOD):
+            self.conn.send_now(frame(b"O"))
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def reg_hex(core, reg) -> bytes:

@@ -12,6 +12,7 @@ import itertools
 import os
 import selectors
 import socket
+import threading
 import time
 from typing import Callable
 
@@ -51,6 +52,7 @@ class Connection:
         self.loop, self.server, self.peer = loop, server, peer
         self._rfile, self._wfile = rfile, wfile
         self._out = bytearray()
+        self._lock = threading.Lock()  # send_now() may write from a keep-alive thread
         self.closed = False
         self.protocol: Protocol | None = None
 
@@ -61,23 +63,42 @@ class Connection:
         """Queue bytes for the client; a client that stops reading is dropped, never waited for."""
         if self.closed or not data:
             return
-        self._out += data
+        with self._lock:
+            self._out += data
         self._flush()
         if len(self._out) > MAX_PENDING_OUTPUT:
             self.loop.session.log.warning(f"{self.server.kind}: {self.peer} reads nothing; dropping it")
             self.close()
 
     def _flush(self) -> None:
+        with self._lock:
+            failed = self._write_out()
+        if failed:
+            self.close()
+            return
+        self.loop.watch_output(self, bool(self._out) and not self.closed)
+
+    def _write_out(self) -> bool:
+        """Write what the peer takes now (the lock held); True when the connection failed."""
         while self._out and not self.closed:
             try:
                 sent = os.write(self._wfile.fileno(), self._out)
             except (BlockingIOError, InterruptedError):
                 break
             except OSError:
-                self.close()
-                return
+                return True
             del self._out[:sent]
-        self.loop.watch_output(self, bool(self._out) and not self.closed)
+        return False
+
+    def send_now(self, data: bytes) -> bool:
+        """From another thread, while the loop is busy in one long command (a GDB `monitor` keep-alive):
+        written only if nothing else is queued, so it never lands inside another message. True if sent."""
+        with self._lock:
+            if self.closed or self._out:
+                return False
+            self._out += data
+            self._write_out()
+            return True
 
     def close(self) -> None:
         """Drop the client; the protocol hears of it once."""

@@ -10,6 +10,7 @@ terminal and to every telnet session), as in OpenOCD. `exit` anywhere in a line 
 from __future__ import annotations
 
 from ..commands.registry import CONFIG
+from ..log import without_level
 from ..tcl.errors import TclExit
 from .commands import evaluate
 from .line_editor import (History, LineEditor, complete, encode, history_path, load_history,
@@ -22,22 +23,12 @@ from .telnet_keys import Key, KeyDecoder
 NEGOTIATION = b"\xff\xfb\x03\xff\xfb\x01\xff\xfd\x03\xff\xfe\x01"
 BANNER = b"Open On-Chip Debugger\r\n"
 ENTER_ECHO = b"\r\n\x00"
-LEVEL_PREFIXES = ("Error: ", "Warn : ", "Info : ")  # the log's prefixes, which telnet does not show
-DEBUG_PREFIX = "Debug: "  # OpenOCD never sends debug output to telnet
 
 
 def crlf(text: str) -> bytes:
     return encode(text).replace(b"\n", b"\r\n")
 
 
-def without_level(text: str) -> str | None:
-    """A log text as telnet shows it: no level prefix; None for debug output."""
-    if text.startswith(DEBUG_PREFIX):
-        return None
-    for prefix in LEVEL_PREFIXES:
-        if text.startswith(prefix):
-            return text[len(prefix):]
-    return text
 
 
 class TelnetClient(Protocol):
