@@ -13,7 +13,7 @@ from ..server.loop import POLL_PERIOD_MS
 from ..server import DEFAULT_PORTS, start_console_servers, start_gdb_servers
 from .probe import open_probe
 from .run_control import examine_targets
-from .registry import CONFIG, EXEC, UsageError, need, recorder
+from .registry import CONFIG, EXEC, CommandSpec, UsageError, need, recorder
 
 # OpenOCD command groups whose settings configs use but ocdpy does not act on yet: recorded, listed by
 # `ocdpy_dump_config`, so files that use them still evaluate.
@@ -118,7 +118,10 @@ def register(session) -> None:
         def handler(args):
             name, text = need(args, 2)
             spec = reg.specs.get(name)
-            if spec is None:
+            if spec is None and session.interp.lookup(name) is not None:
+                # a proc (mem_helper.tcl's mmw…): note its text, never shadow the proc itself
+                spec = reg.specs[name] = CommandSpec(name, None)
+            elif spec is None:
                 reg.add(name, None)
                 spec = reg.specs[name]
             setattr(spec, field, text)
