@@ -180,3 +180,14 @@ def test_polling_reports_a_breakpoint_hit_while_the_core_runs():
         assert console.run("reg pc") == "pc (/32): 0x08000134\n"
     finally:
         console.close()
+
+
+def test_one_gdb_port_per_target_numbered_up_from_gdb_port():
+    with busy_port() as s:  # a free port number to start from, and the one after it
+        first = s.getsockname()[1]
+    r = ocdpy("-c", f"gdb_port {first}; telnet_port disabled; tcl_port disabled", *sim_args("stm32f103c8", None),
+              "-c", "target create second cortex_m -dap stm32f1x.dap -ap-num 0", "-c", "init", "-c", "shutdown")
+    assert r.returncode == 0, r.stderr
+    assert f"Info : starting gdb server for stm32f1x.cpu on {first}" in r.stderr
+    assert f"Info : starting gdb server for second on {first + 1}" in r.stderr
+    assert r.stderr.count("for gdb connections") == 2
