@@ -22,8 +22,6 @@ from .gdb_target_xml import general_registers, reg_bytes, target_xml
 from .loop import Protocol
 
 PACKET_SIZE = 0x4000
-DEFAULT_SETTINGS = {"gdb_memory_map": True, "gdb_flash_program": True, "gdb_target_description": True,
-                    "gdb_report_data_abort": False, "gdb_breakpoint_override": None}
 SIGINT, SIGTRAP = 2, 5
 # What gdb reads after a stop to say where it is: r7 (the Thumb frame pointer), sp, lr, pc, xPSR, msp, psp.
 # With these in the stop reply (and the thread named, without which gdb drops them) a `stepi` needs no `g`,
@@ -44,7 +42,7 @@ class GdbClient(Protocol):
     def __init__(self, session, target) -> None:
         self.session, self.target = session, target
         self.log = session.log
-        self.settings = getattr(session, "gdb_settings", DEFAULT_SETTINGS)
+        self.settings = session.gdb_settings  # gdb_memory_map, gdb_breakpoint_override… (commands/servers.py)
         self.reader = PacketReader(PACKET_SIZE)
         self.ack_mode = True
         self.accepted = False
