@@ -13,7 +13,7 @@ from ..errors import OcdError
 
 CSYSPWRUPACK, CSYSPWRUPREQ, CDBGPWRUPACK, CDBGPWRUPREQ = 1 << 31, 1 << 30, 1 << 29, 1 << 28
 # MEM-AP registers
-AP_CSW, AP_TAR, AP_DRW, AP_CFG, AP_BASE, AP_IDR = 0x00, 0x04, 0x0C, 0xF4, 0xF8, 0xFC
+AP_CSW, AP_TAR, AP_DRW, AP_BD0, AP_CFG, AP_BASE, AP_IDR = 0x00, 0x04, 0x0C, 0x10, 0xF4, 0xF8, 0xFC
 CSW_SIZE = {1: 0, 2: 1, 4: 2}
 CSW_ADDRINC_OFF, CSW_ADDRINC_SINGLE, CSW_ADDRINC_PACKED = 0 << 4, 1 << 4, 2 << 4
 CSW_KEEP = 0xFF000000 | 0x00000F00  # Prot, DbgSwEnable, Mode: kept as the AP reset them (HPROT etc.)
@@ -159,6 +159,28 @@ class MemAp:
 
     def read_u32(self, address: int) -> int:
         return int.from_bytes(self.read(address, 4, 4), "little")
+
+    def transact(self, accesses: list[tuple[int, int | None]]) -> list[int]:
+        """Word accesses in one round trip, in order: (address, value) writes, (address, None) reads; returns
+        the values read. Within one 16-byte bank they go through BD0-BD3 with a single TAR write, so a
+        debug-register exchange (DCRSR, DHCSR, DCRDR) costs no TAR traffic."""
+        try:
+            self._set_csw(4, CSW_ADDRINC_SINGLE)
+            bank, reads = None, []
+            for address, value in accesses:
+                if address & ~0xF != bank:
+                    bank = address & ~0xF
+                    self.queue.write_ap(self.ap, AP_TAR, bank)
+                register = AP_BD0 + (address & 0xC)
+                if value is None:
+                    reads.append(self.queue.read_ap(self.ap, register))
+                else:
+                    self.queue.write_ap(self.ap, register, value & 0xFFFFFFFF)
+            self.queue.flush()
+        except TransferError as e:
+            self._csw = None
+            raise MemoryAccessError(f"Failed to access memory at 0x{accesses[0][0]:08x}: {e}") from None
+        return [r.value for r in reads]
 
     def write_u32(self, address: int, value: int) -> None:
         self.write(address, (value & 0xFFFFFFFF).to_bytes(4, "little"), 4)

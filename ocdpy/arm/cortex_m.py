@@ -248,6 +248,32 @@ class CortexM:
                 return reg
         raise OcdError(f"register {name} not found in current target")
 
+    def prefetch(self, names) -> None:
+        """Read the named registers not yet cached in one DAP round trip (DCRSR write, DHCSR and DCRDR
+        reads per register, as OpenOCD's fast register read): a value whose DHCSR read shows S_REGRDY was
+        ready and is kept; any other is left to the one-by-one path. Memory faces that cannot batch (HLA)
+        skip this."""
+        transact = getattr(self.mem, "transact", None)
+        if transact is None:
+            return
+        self._require_halted()
+        wanted = []
+        for name in names:
+            reg = self.register(name)
+            for regsel in (reg.regsel, reg.regsel + 1) if reg.bits == 64 else (reg.regsel,):
+                if regsel not in self._regs and regsel not in wanted:
+                    wanted.append(regsel)
+        if not wanted:
+            return
+        accesses = []
+        for regsel in wanted:
+            accesses += [(DCRSR, regsel), (DHCSR, None), (DCRDR, None)]
+        values = transact(accesses)
+        for i, regsel in enumerate(wanted):
+            dhcsr, value = values[2 * i], values[2 * i + 1]
+            if dhcsr & S_REGRDY:
+                self._regs[regsel] = value
+
     def _transfer(self, regsel: int) -> int:
         if regsel not in self._regs:
             self.mem.write_u32(DCRSR, regsel)
@@ -432,6 +458,7 @@ class CortexM:
 
     def halt_report(self) -> str:
         """OpenOCD's two lines after a halt: the reason and mode, then xPSR, pc and the active stack pointer."""
+        self.prefetch(("xPSR", "pc", "control", "msp", "psp"))
         stack = "psp" if self.read_reg("control") & 2 and self.mode() == "Thread" else "msp"
         return (f"halted due to {self.halt_reason}, current mode: {self.mode()} \n"
                 f"xPSR: 0x{self.read_reg('xPSR'):08x} pc: 0x{self.read_reg('pc'):08x} "

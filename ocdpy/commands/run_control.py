@@ -145,6 +145,7 @@ def register(session) -> None:
         words = need(args, 0, 2)
         core = current().core
         if not words:
+            core.prefetch(r.name for r in core.info.registers)
             lines = ["===== arm v7m registers"]
             lines += [f"({r.number}) {format_reg(core, r)}" for r in core.info.registers]
             lines.append("===== Cortex-M DWT registers")

@@ -256,7 +256,9 @@ class GdbClient(Protocol):
 
     def read_registers(self, _body: bytes) -> bytes:
         core = self._core()
-        return b"".join(reg_hex(core, r) for r in general_registers(core.info.registers))
+        registers = general_registers(core.info.registers)
+        core.prefetch(r.name for r in registers)
+        return b"".join(reg_hex(core, r) for r in registers)
 
     def write_registers(self, body: bytes) -> bytes:
         core = self._core()
@@ -411,6 +413,7 @@ class GdbClient(Protocol):
         """T<signal>, the reason gdb can use (swbreak/hwbreak/watch with the address), and the registers gdb
         reads first, so a step costs it no further round trip for them."""
         core = self.target.core
+        core.prefetch(self._register(number).name for number in EXPEDITED)
         reason = core.halt_reason
         parts = [b"T%02x" % self.signal(core)]
         if "watchpoint" in reason:
