@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 PREBUILT = REPO / "examples" / "prebuilt"
 LISTENING = re.compile(r"Listening on port (\d+) for (\w+) connections")
+USER_HOME = os.environ.get("HOME", "")
 TARGET_CFG = {"stm32f072rb": "target/stm32f0x.cfg", "stm32f103c8": "target/stm32f1x.cfg",
               "stm32f401cc": "target/stm32f4x.cfg"}
 
@@ -24,6 +26,9 @@ class OcdpyProcess:
     def __init__(self, *args: str, ports: str = "gdb_port 0; telnet_port 0; tcl_port 0",
                  wait_for: tuple[str, ...] = ("gdb", "telnet", "tcl"), timeout: float = 30) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO))
+        if env.get("HOME", "") == USER_HOME:  # unless a test chose a HOME: keep telnet history out of the user's
+            self._home = tempfile.TemporaryDirectory()
+            env["HOME"] = self._home.name
         self.proc = subprocess.Popen([sys.executable, "-m", "ocdpy.cli", "-c", ports, *args], cwd=REPO, env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.ports: dict[str, int] = {}
