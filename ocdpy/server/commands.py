@@ -10,6 +10,15 @@ from ..tcl.errors import TclControl, TclError, TclExit
 from ..tcl.values import to_str
 
 NETWORK_ORIGIN = "network client"
+CLOSE_CONNECTION = -600  # OpenOCD's ERROR_COMMAND_CLOSE_CONNECTION, the completion code of telnet's `exit`
+
+
+class CloseConnection(TclControl):
+    """Telnet's `exit`: a completion code that `catch` can stop (it returns -600, as in OpenOCD) and that,
+    reaching the top of a command line, closes that session."""
+
+    def __init__(self) -> None:
+        super().__init__(CLOSE_CONNECTION)
 
 
 def evaluate(session, text: str, log_to: Callable[[str], None] | None = None) -> tuple[bool, str]:
@@ -27,6 +36,8 @@ def evaluate(session, text: str, log_to: Callable[[str], None] | None = None) ->
         return True, ""  # OpenOCD's Tcl port and `monitor exit` ignore it; telnet handles its own exit
     except TclError as e:
         return False, to_str(e.result)
+    except CloseConnection:
+        raise
     except TclControl as c:  # a top-level return/break: OpenOCD answers with its value
         return True, to_str(c.value)
     except RecursionError:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from ..commands.registry import CONFIG
 from ..log import without_level
-from ..tcl.errors import TclExit
-from .commands import evaluate
+from .commands import CloseConnection, evaluate
 from .line_editor import (History, LineEditor, complete, encode, history_path, load_history,
                           save_history)
 from .loop import Protocol
@@ -133,23 +132,23 @@ class TelnetClient(Protocol):
 
     def run(self, line: str) -> tuple[bool, str, bool]:
         """evaluate() the line with `exit` meaning "close this telnet session" wherever it is called from
-        (a proc, a `foreach` body…), as OpenOCD's telnet `exit` does. (ok, text, exit requested).
-        `shutdown` passes through evaluate() to the event loop, which ends ocdpy."""
+        (a proc, a `foreach` body…), unless a `catch` stops it, as OpenOCD's telnet `exit` does.
+        (ok, text, exit requested). `shutdown` passes through evaluate() to the event loop."""
         interp = self.session.interp
         tcl_exit = interp.commands.get("exit")
-        seen: dict[str, bool] = {}
 
         def telnet_exit(interp, argv):
-            seen["exit"] = True
-            raise TclExit(0)
+            raise CloseConnection()
 
         interp.commands["exit"] = telnet_exit
         try:
             ok, text = evaluate(self.session, line)
+        except CloseConnection:
+            return True, "", True
         finally:
             if interp.commands.get("exit") is telnet_exit:
                 if tcl_exit is None:
                     del interp.commands["exit"]
                 else:
                     interp.commands["exit"] = tcl_exit
-        return ok, text, "exit" in seen
+        return ok, text, False

@@ -119,6 +119,16 @@ def test_exit_closes_the_session_even_from_a_proc(session):
     assert "exit" in session.interp.commands and session.interp.commands["exit"] is not None
 
 
+def test_a_caught_exit_returns_openocds_code_and_the_session_stays(session):
+    client, conn = connect(session)
+    conn.take()
+    client.data_received(b"catch exit\r\n")
+    assert conn.take() == b"catch exit\r\n\x00-600\r\n" + PROMPT  # OpenOCD 0.12: -600, still connected
+    assert not conn.closed
+    client.data_received(b"set a [catch {exit}]; exit\r\n")
+    assert conn.closed and str(session.interp.global_frame.vars["a"]) == "-600"
+
+
 def test_shutdown_passes_through_and_is_logged(session):
     client, conn = connect(session)
     with pytest.raises(ShutdownRequest):
