@@ -25,22 +25,13 @@ def register(session) -> None:
             raise OcdError("no target to control: 'init' has not reached a core")
         return target
 
-    def fire(target, event: str) -> None:
-        invoke_handler(session, target, event)
-
-    def report_halt(target) -> None:
-        report_halted(session, target)
-
-    def poll_target(target) -> None:
-        poll_one(session, target)
-
     def wait_halt(target, ms: int) -> None:
         was = target.state
         if not target.core.wait_halted(ms / 1000):
             raise OcdError("timed out while waiting for target halted")
         target.state = "halted"
         if was != "unknown":  # OpenOCD reports (and fires `halted`) only a halt it saw happen
-            report_halt(target)
+            report_halted(session, target)
 
     # -- halt / resume / step ---------------------------------------------------------------------------
     def halt_and_wait(args, request: bool) -> str:
@@ -50,7 +41,7 @@ def register(session) -> None:
         if request and target.state == "unknown":  # no poll yet since `init`
             session.log.warning(f"[{target.name}] target was in unknown state when halt was requested")
         if target.core.dhcsr() & S_HALT:
-            poll_target(target)
+            poll_one(session, target)
             return ""
         if request:
             target.core.halt()
@@ -81,7 +72,7 @@ def register(session) -> None:
             session.background_polling = words[0] == "on"
             return ""
         target = current()
-        poll_target(target)
+        poll_one(session, target)
         if target.state == "halted":  # OpenOCD logs the core's state; the result is the polling status
             session.log.user(f"[{target.name}] {target.core.halt_report()}")
         return (f"background polling: {'on' if session.background_polling else 'off'}\n"
@@ -103,32 +94,32 @@ def register(session) -> None:
         targets = [t for t in session.targets.values() if getattr(t, "core", None) is not None]
         halt = mode != "run"
         for t in targets:
-            fire(t, "reset-start")
+            invoke_handler(session, t, "reset-start")
         for t in targets:  # OpenOCD re-examines every target before resetting it
             examine(session, t)
         for t in targets:
-            fire(t, "reset-assert-pre")
+            invoke_handler(session, t, "reset-assert-pre")
             if "reset-assert" in t.events:
-                fire(t, "reset-assert")
+                invoke_handler(session, t, "reset-assert")
             else:
                 t.core.assert_reset(halt, srst_line())
-            fire(t, "reset-assert-post")
+            invoke_handler(session, t, "reset-assert-post")
         for t in targets:
-            fire(t, "reset-deassert-pre")
+            invoke_handler(session, t, "reset-deassert-pre")
             t.core.deassert_reset(halt, srst_line())
             t.state = t.core.state
-            fire(t, "reset-deassert-post")
+            invoke_handler(session, t, "reset-deassert-post")
         for t in targets:
             if halt:
                 if not t.core.wait_halted(RESET_WAIT_MS / 1000):
                     raise OcdError(f"TARGET: {t.name} - Not halted (the core did not stop after the reset)")
                 t.state = "halted"
-                report_halt(t)
+                report_halted(session, t)
                 t.core.end_reset()
             if mode == "init":
-                fire(t, "reset-init")
+                invoke_handler(session, t, "reset-init")
         for t in targets:
-            fire(t, "reset-end")
+            invoke_handler(session, t, "reset-end")
 
     def srst_line():
         """The adapter's SRST, when `reset_config` says the board wires it; else None (reset from the core)."""
@@ -344,11 +335,10 @@ def poll_one(session, target) -> None:
     """Read the core's state; a halt that happened since the last look is reported (not the first look
     after `init`, when the state was unknown: OpenOCD reports only a change it saw)."""
     was = target.state
-    if target.core.poll():
-        target.state = target.core.state
-        if was != "unknown":
-            report_halted(session, target)
+    just_halted = target.core.poll()
     target.state = target.core.state
+    if just_halted and was != "unknown":
+        report_halted(session, target)
 
 
 def poll_targets(session) -> None:

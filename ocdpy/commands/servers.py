@@ -10,7 +10,7 @@ from ..flash.bank import SUPPORTED_FLASH_DRIVERS
 from ..target import SUPPORTED_TARGET_TYPES
 from ..tcl.values import to_str
 from ..server.loop import POLL_PERIOD_MS
-from ..server import DEFAULT_PORTS, start_console_servers, start_gdb_servers
+from ..server import DEFAULT_PORTS, port_setting, start_console_servers, start_gdb_servers
 from .probe import open_probe
 from .run_control import examine_targets
 from .registry import CONFIG, EXEC, CommandSpec, UsageError, need, recorder
@@ -36,7 +36,7 @@ def register(session) -> None:
     def port_command(kind: str):
         def handler(args):
             if not args:
-                return session.ports.get(kind, DEFAULT_PORTS[kind])
+                return port_setting(session, kind)
             (value,) = need(args, 1)
             if value not in ("disabled", "pipe") and not value.isdigit():
                 raise OcdError(f"{kind}_port: '{value}' is not a port number, 'disabled' or 'pipe'")
@@ -70,9 +70,7 @@ def register(session) -> None:
             session.log.error(f"polling_period option value ('{words[0]}') is not valid")
             raise UsageError("Invalid command argument")
         else:
-            session.poll_period_ms = int(words[0])
-            if getattr(session, "loop", None) is not None:
-                session.loop.poll_period_ms = session.poll_period_ms
+            session.poll_period_ms = int(words[0])  # the event loop reads it at each poll
         session.log.info(f"set servers polling period to {session.poll_period_ms}ms")
         return ""
 
@@ -230,7 +228,7 @@ def config_graph(session) -> dict:
         "flash_banks": [{"name": b.name, "driver": b.driver, "base": f"0x{b.base:08x}", "size": b.size,
                          "target": b.target.name} for b in session.flash_banks],
         "reset_config": dict(session.reset_config),
-        "ports": {k: session.ports.get(k, v) for k, v in DEFAULT_PORTS.items()},
+        "ports": {kind: port_setting(session, kind) for kind in DEFAULT_PORTS},
     }
 
 

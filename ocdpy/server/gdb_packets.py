@@ -141,10 +141,6 @@ class PacketReader:
         return Event("packet", decode(raw))
 
 
-def hex_bytes(data: bytes) -> bytes:
-    return data.hex().encode()
-
-
 def parse_hex(text: bytes) -> int:
     """A hex number from a packet field; ValueError when it is not one."""
     if not text:

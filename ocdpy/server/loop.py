@@ -124,9 +124,6 @@ class Listener:
         self.port = sock.getsockname()[1] if sock is not None else None
         self.clients: list[Connection] = []
 
-    def fileno(self) -> int:
-        return self.sock.fileno()
-
 
 class EventLoop:
     """Owns the sockets, the timers and the target polling of one session."""
@@ -136,7 +133,6 @@ class EventLoop:
         self.selector = selectors.DefaultSelector()
         self.listeners: list[Listener] = []
         self._stdio: list[Listener] = []
-        self.poll_period_ms = getattr(session, "poll_period_ms", POLL_PERIOD_MS)
         self._timers: list[tuple[float, int, Callable[[], None]]] = []
         self._timer_ids = itertools.count()
         self._stopping: ShutdownRequest | None = None
@@ -312,7 +308,7 @@ class EventLoop:
             _, _, action = heapq.heappop(self._timers)
             self.guard(action)
         if now >= self._next_poll and self._stopping is None:
-            self._next_poll = now + self.poll_period_ms / 1000
+            self._next_poll = now + self.session.poll_period_ms / 1000  # `poll_period` may change it
             self._poll_targets()
 
     def _read(self, conn: Connection) -> None:
