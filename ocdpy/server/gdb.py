@@ -316,21 +316,19 @@ class GdbClient(Protocol):
 
     def write_memory(self, body: bytes) -> bytes:
         where, data = body.split(b":", 1)
-        address, length = (parse_hex(x) for x in where.split(b","))
-        payload = bytes.fromhex(data.decode())
-        if len(payload) != length:
-            raise PacketError("M packet length does not match its data")
-        if length:
-            write_any(self.target.core.mem, address, payload)
-        return b"OK"
+        return self._store(where, bytes.fromhex(data.decode()), "M")
 
     def write_binary(self, body: bytes) -> bytes:
         where, data = body.split(b":", 1)
+        return self._store(where, data, "X")
+
+    def _store(self, where: bytes, payload: bytes, packet: str) -> bytes:
+        """M and X: `addr,length` then the data, hex-encoded or binary (already unescaped)."""
         address, length = (parse_hex(x) for x in where.split(b","))
-        if len(data) != length:
-            raise PacketError("X packet length does not match its data")
+        if len(payload) != length:
+            raise PacketError(f"{packet} packet length does not match its data")
         if length:
-            write_any(self.target.core.mem, address, data)
+            write_any(self.target.core.mem, address, payload)
         return b"OK"
 
     # -- run control --------------------------------------------------------------------------------------
