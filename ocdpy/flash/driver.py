@@ -89,6 +89,15 @@ class FlashDriver(ABC):
         if core.state != "halted":
             raise FlashError("Target not halted")
 
+    def first_mismatch(self, address: int, data: bytes) -> int:
+        """After a failed register-level write: the address of the first half-word that did not take its
+        value, read back from the chip (the start if all did), for an error that names where it failed."""
+        found = self.mem.read(address, len(data), 2)
+        for i in range(0, len(data), 2):
+            if found[i:i + 2] != data[i:i + 2]:
+                return address + i
+        return address
+
     def mass_erase(self, progress: Progress = no_progress) -> None:
         self.erase(0, len(self.sectors) - 1, progress)
 

@@ -333,13 +333,9 @@ class Stm32f1x(FlashDriver):
             progress("write", done, len(data))
 
     def _first_mismatch(self, start: int, chunk: bytes) -> int:
-        """The half-word of a failed register-level chunk that did not take its value (else the chunk start)."""
+        """PG off first, so the read-back sees the array, then the base class's search."""
         self._set(CR, 0)
-        back = self.mem.read(start, len(chunk), 2)
-        for i in range(0, len(chunk), 2):
-            if back[i:i + 2] != chunk[i:i + 2]:
-                return start + i
-        return start
+        return self.first_mismatch(start, chunk)
 
     # -- protection and option bytes --------------------------------------------------------------------
     def protect_check(self) -> None:

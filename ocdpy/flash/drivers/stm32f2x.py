@@ -380,18 +380,11 @@ class Stm32f2x(FlashDriver):
             try:
                 self.wait_idle(1.0 + len(piece) // 2 * PROGRAM_TIMEOUT / 10, f"write at 0x{address:08x}")
             except FlashError as e:
-                where = self._first_mismatch(address, piece)
+                where = self.first_mismatch(address, piece)
                 raise FlashError(str(e).replace(f"write at 0x{address:08x}", f"write at 0x{where:08x}")) from None
             if start % CHUNK + len(piece) >= CHUNK or start + len(piece) == len(data):
                 progress("write", start + len(piece), len(data))
         self.mem.write_u32(CR, 0)
-
-    def _first_mismatch(self, address: int, data: bytes) -> int:
-        found = self.mem.read(address, len(data), 2)
-        for i in range(0, len(data), 2):
-            if found[i:i + 2] != data[i:i + 2]:
-                return address + i
-        return address
 
     # -- option bytes and protection --------------------------------------------------------------------
     def read_options(self) -> Options:
